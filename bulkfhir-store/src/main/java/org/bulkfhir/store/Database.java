@@ -1,0 +1,119 @@
+package org.bulkfhir.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A pooled connection to the store's database, migrated to the current schema on open.
+ *
+ * <p>SQLite allows one writer at a time; rather than let pooled connections collide on
+ * {@code SQLITE_BUSY}, writers in this process queue on {@link #writeLock()}. Other processes
+ * (a {@code bulkfhir load} beside a running server) wait through SQLite's busy timeout.
+ */
+public final class Database implements AutoCloseable {
+    private final String jdbcUrl;
+    private final Dialect dialect;
+    private final HikariDataSource dataSource;
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+
+    private Database(String jdbcUrl, Dialect dialect, HikariDataSource dataSource) {
+        this.jdbcUrl = jdbcUrl;
+        this.dialect = dialect;
+        this.dataSource = dataSource;
+    }
+
+    /** Opens (creating if needed) and migrates the database at {@code jdbcUrl}. */
+    public static Database open(String jdbcUrl) {
+        Dialect dialect = Dialect.of(jdbcUrl);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setPoolName("bulkfhir-" + dialect.name().toLowerCase());
+        if (dialect == Dialect.SQLITE) {
+            createParentDirectory(jdbcUrl);
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("busy_timeout", "60000");
+            config.addDataSourceProperty("cache_size", "-65536");
+            config.addDataSourceProperty("temp_store", "MEMORY");
+            config.addDataSourceProperty("mmap_size", String.valueOf(1L << 30));
+            config.setMaximumPoolSize(8);
+        } else {
+            config.setMaximumPoolSize(16);
+        }
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(30_000);
+        HikariDataSource ds = new HikariDataSource(config);
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations(dialect.migrationLocation())
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new StoreException("Could not migrate the database at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+        return new Database(jdbcUrl, dialect, ds);
+    }
+
+    /** The default embedded database under a data directory. */
+    public static String sqliteUrl(Path dataDir) {
+        return "jdbc:sqlite:" + dataDir.resolve("bulkfhir.db").toAbsolutePath();
+    }
+
+    private static void createParentDirectory(String jdbcUrl) {
+        String file = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        if (query >= 0) {
+            file = file.substring(0, query);
+        }
+        if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (java.io.IOException e) {
+            throw new StoreException("Cannot create the data directory " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The URL without credentials, for messages and logs. */
+    public static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public String url() {
+        return jdbcUrl;
+    }
+
+    /** Serializes writers inside this process (needed for SQLite, harmless for PostgreSQL). */
+    public ReentrantLock writeLock() {
+        return writeLock;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

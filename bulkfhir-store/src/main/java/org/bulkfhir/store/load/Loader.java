@@ -1,0 +1,280 @@
+package org.bulkfhir.store.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.bulkfhir.core.json.Json;
+import org.bulkfhir.core.ndjson.NdjsonReader;
+import org.bulkfhir.store.InvalidResourceException;
+import org.bulkfhir.store.ResourceStore;
+import org.bulkfhir.store.bundle.BundleOutcome;
+import org.bulkfhir.store.bundle.BundleProcessor;
+import org.bulkfhir.store.write.ResourcePreparer;
+import org.bulkfhir.store.write.Write;
+import org.bulkfhir.store.write.WriteResult;
+
+/**
+ * Loads NDJSON files (any mix of types), Bundles and single-resource JSON files, or folders of
+ * them such as a Synthea output folder.
+ *
+ * <p>Parsing, validation and index extraction run on a pool of threads; database writes happen
+ * in input order on the calling thread, a chunk of lines per transaction. At most a few chunks
+ * are in flight, so memory stays bounded whatever the input size. An invalid line or entry is
+ * reported with its file and line and the rest still loads; a transaction Bundle is stored
+ * whole or not at all.
+ *
+ * <p>Order across files: Group files go last (their members may be in the other files), and
+ * Synthea's {@code hospitalInformation}/{@code practitionerInformation} files first.
+ */
+public final class Loader {
+    public static final int MAX_REPORTED_ERRORS = 100;
+    private static final int CHUNK_LINES = 1_000;
+
+    private final ResourceStore store;
+    private final ResourcePreparer preparer;
+    private final BundleProcessor bundles;
+    private final int threads;
+    private final LoadListener listener;
+
+    private final Map<String, Long> writtenByType = new TreeMap<>();
+    private final List<LoadSummary.LoadError> errors = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private long written;
+    private long rejected;
+    private long bytesDone;
+    private long totalBytes;
+
+    public Loader(ResourceStore store, ResourcePreparer preparer, int threads, LoadListener listener) {
+        this.store = store;
+        this.preparer = preparer;
+        this.bundles = new BundleProcessor(store, preparer);
+        this.threads = Math.max(1, threads);
+        this.listener = listener;
+    }
+
+    public Loader(ResourceStore store) {
+        this(store, new ResourcePreparer(), Runtime.getRuntime().availableProcessors(), LoadListener.NONE);
+    }
+
+    /** Loads every path (files or folders, searched recursively). */
+    public LoadSummary load(List<Path> paths) throws IOException {
+        long start = System.nanoTime();
+        List<Path> files = inputFiles(paths);
+        for (Path f : files) {
+            totalBytes += Files.size(f);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "bulkfhir-load");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".ndjson") || name.endsWith(".ndjson.gz")) {
+                    loadNdjson(file, pool);
+                } else {
+                    loadJsonFile(file);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new LoadSummary(writtenByType, written, rejected, List.copyOf(errors), List.copyOf(warnings), totalBytes,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    static List<Path> inputFiles(List<Path> paths) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path p : paths) {
+            if (!Files.exists(p)) {
+                throw new IOException("No such file or folder: " + p);
+            }
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    walk.filter(Files::isRegularFile).filter(Loader::isInput).sorted(LOAD_ORDER).forEach(files::add);
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+
+    private static boolean isInput(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".ndjson") || n.endsWith(".ndjson.gz") || n.endsWith(".json") || n.endsWith(".json.gz");
+    }
+
+    private static final Comparator<Path> LOAD_ORDER = Comparator.<Path>comparingInt(p -> {
+        String n = p.getFileName().toString();
+        if (n.startsWith("hospitalInformation") || n.startsWith("practitionerInformation")) {
+            return 0;
+        }
+        return n.startsWith("groupInformation") || n.startsWith("Group.") ? 2 : 1;
+    }).thenComparing(Path::toString);
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    // ---------------------------------------------------------------- NDJSON
+
+    private record Line(long number, byte[] json) {
+    }
+
+    private record Prepared(List<Write> writes, List<LoadSummary.LoadError> errors, long bytes) {
+    }
+
+    private void loadNdjson(Path file, ExecutorService pool) throws IOException {
+        Deque<Future<Prepared>> inFlight = new ArrayDeque<>();
+        long fileBytesBefore = bytesDone;
+        try (NdjsonReader reader = new NdjsonReader(open(file))) {
+            List<Line> chunk = new ArrayList<>(CHUNK_LINES);
+            long chunkBytesStart = 0;
+            for (byte[] line = reader.next(); line != null; line = reader.next()) {
+                chunk.add(new Line(reader.lineNumber(), line));
+                if (chunk.size() == CHUNK_LINES) {
+                    List<Line> lines = chunk;
+                    long bytes = reader.bytesRead() - chunkBytesStart;
+                    chunkBytesStart = reader.bytesRead();
+                    inFlight.add(pool.submit(() -> prepare(file, lines, bytes)));
+                    chunk = new ArrayList<>(CHUNK_LINES);
+                    while (inFlight.size() > threads * 2) {
+                        writePrepared(inFlight.poll());
+                    }
+                }
+            }
+            if (!chunk.isEmpty()) {
+                List<Line> lines = chunk;
+                long bytes = reader.bytesRead() - chunkBytesStart;
+                inFlight.add(pool.submit(() -> prepare(file, lines, bytes)));
+            }
+            while (!inFlight.isEmpty()) {
+                writePrepared(inFlight.poll());
+            }
+        } finally {
+            inFlight.forEach(f -> f.cancel(true));
+        }
+        // Compressed files advance progress by their size on disk, not by decompressed bytes.
+        bytesDone = fileBytesBefore + Files.size(file);
+        listener.progress(written, rejected, bytesDone, totalBytes);
+    }
+
+    private Prepared prepare(Path file, List<Line> lines, long bytes) {
+        List<Write> writes = new ArrayList<>(lines.size());
+        List<LoadSummary.LoadError> lineErrors = new ArrayList<>();
+        for (Line line : lines) {
+            try {
+                writes.add(preparer.prepareUpsert(null, null, line.json()));
+            } catch (InvalidResourceException e) {
+                lineErrors.add(new LoadSummary.LoadError(file.getFileName() + ":" + line.number(), e.getMessage()));
+            }
+        }
+        return new Prepared(writes, lineErrors, bytes);
+    }
+
+    private void writePrepared(Future<Prepared> future) throws IOException {
+        Prepared prepared;
+        try {
+            prepared = future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Loading was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        }
+        prepared.errors().forEach(this::reject);
+        record(store.write(prepared.writes()));
+        bytesDone += prepared.bytes();
+        listener.progress(written, rejected, Math.min(bytesDone, totalBytes), totalBytes);
+    }
+
+    // ---------------------------------------------------------------- JSON files
+
+    private void loadJsonFile(Path file) throws IOException {
+        byte[] json;
+        try (InputStream in = open(file)) {
+            json = in.readAllBytes();
+        }
+        String name = file.getFileName().toString();
+        try {
+            if (isBundle(json)) {
+                BundleOutcome outcome = bundles.process(json);
+                for (BundleOutcome.EntryOutcome e : outcome.entries()) {
+                    if (e.error() != null) {
+                        reject(new LoadSummary.LoadError(name, e.error()));
+                    }
+                }
+                record(outcome.entries().stream().filter(e -> e.result() != null).map(BundleOutcome.EntryOutcome::result)
+                        .toList());
+                outcome.warnings().forEach(w -> warnings.add(name + ": " + w));
+            } else {
+                record(store.write(List.of(preparer.prepareUpsert(null, null, json))));
+            }
+        } catch (InvalidResourceException e) {
+            reject(new LoadSummary.LoadError(name, e.getMessage()));
+        }
+        bytesDone += Files.size(file);
+        listener.progress(written, rejected, Math.min(bytesDone, totalBytes), totalBytes);
+    }
+
+    private static boolean isBundle(byte[] json) {
+        try (var p = Json.FACTORY.createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("resourceType")) {
+                    return "Bundle".equals(p.getText());
+                }
+                p.skipChildren();
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    private void record(List<WriteResult> results) {
+        for (WriteResult r : results) {
+            if (r.outcome() == WriteResult.Outcome.CREATED || r.outcome() == WriteResult.Outcome.UPDATED) {
+                writtenByType.merge(r.type(), 1L, Long::sum);
+                written++;
+            }
+        }
+    }
+
+    private void reject(LoadSummary.LoadError error) {
+        rejected++;
+        if (errors.size() < MAX_REPORTED_ERRORS) {
+            errors.add(error);
+        }
+    }
+}

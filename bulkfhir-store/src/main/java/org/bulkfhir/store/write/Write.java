@@ -1,0 +1,34 @@
+package org.bulkfhir.store.write;
+
+import java.util.List;
+import org.bulkfhir.store.index.ResourceIndex;
+
+/**
+ * One change, validated and indexed, ready for {@link org.bulkfhir.store.ResourceStore#write}.
+ * {@code json} is the resource as it will be stored minus the stamp ({@code id},
+ * {@code meta.versionId}, {@code meta.lastUpdated}), which is only known inside the write
+ * transaction.
+ */
+public record Write(Kind kind, String type, String id, byte[] json, ResourceIndex index, List<Member> groupMembers) {
+
+    public enum Kind {
+        /** A new resource under a server-assigned id (already chosen, a random UUID). */
+        CREATE,
+        /** Create or update under a client-chosen id (PUT semantics). */
+        UPSERT,
+        /** Delete (a tombstone version); deleting what does not exist is a no-op. */
+        DELETE
+    }
+
+    /** A Group member reference, for the membership index. */
+    public record Member(String type, String id) {
+    }
+
+    public static Write delete(String type, String id) {
+        return new Write(Kind.DELETE, type, id, null, null, List.of());
+    }
+
+    public String reference() {
+        return type + "/" + id;
+    }
+}
