@@ -52,6 +52,21 @@ public final class ResourceRewriter {
         return out.toByteArray();
     }
 
+    /** Every {@code "reference"} string value in the JSON, at any depth. */
+    public static java.util.Set<String> references(byte[] json) {
+        java.util.Set<String> refs = new java.util.LinkedHashSet<>();
+        try (JsonParser p = Json.FACTORY.createParser(json)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME && "reference".equals(p.currentName()) && p.nextToken() == JsonToken.VALUE_STRING) {
+                    refs.add(p.getText());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return refs;
+    }
+
     /**
      * Sets {@code id}, {@code meta.versionId} and {@code meta.lastUpdated}, keeping every other
      * element (including the rest of {@code meta}) as it was. {@code id} and {@code meta} are

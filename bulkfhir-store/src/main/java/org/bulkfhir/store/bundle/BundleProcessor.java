@@ -3,7 +3,6 @@ package org.bulkfhir.store.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -68,6 +67,28 @@ public final class BundleProcessor {
             default -> throw new InvalidResourceException("Bundle.type '" + type
                     + "' cannot be stored: use transaction, batch, collection or searchset");
         };
+    }
+
+    /**
+     * Stores one resource under its own id (as a collection entry would be), resolving any
+     * {@code urn:uuid:} references against stored resources.
+     */
+    public BundleOutcome storeResource(byte[] resourceJson) {
+        JsonNode resource;
+        try {
+            resource = Json.MAPPER.readTree(resourceJson);
+        } catch (IOException e) {
+            throw new InvalidResourceException("not valid JSON: " + e.getMessage());
+        }
+        if (resource == null || !resource.isObject()) {
+            throw new InvalidResourceException("not a FHIR resource (a JSON object is expected)");
+        }
+        BundleEntry entry = new BundleEntry(0, null, null, null, resourceJson, text(resource, "resourceType"),
+                text(resource, "id"));
+        if (entry.resourceId() == null) {
+            throw new InvalidResourceException("the " + entry.resourceType() + " has no id");
+        }
+        return batch("collection", asUpserts(List.of(entry)));
     }
 
     private static List<BundleEntry> entries(JsonNode root) {
@@ -209,10 +230,9 @@ public final class BundleProcessor {
             if (e.resource() == null) {
                 continue;
             }
-            Matcher m = URN_UUID.matcher(new String(e.resource(), StandardCharsets.UTF_8));
-            while (m.find()) {
-                if (!refs.containsKey(m.group())) {
-                    unresolved.add(m.group());
+            for (String ref : ResourceRewriter.references(e.resource())) {
+                if (URN_UUID.matcher(ref).matches() && !refs.containsKey(ref)) {
+                    unresolved.add(ref);
                 }
             }
         }

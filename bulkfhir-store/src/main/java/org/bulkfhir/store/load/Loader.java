@@ -2,7 +2,6 @@ package org.bulkfhir.store.load;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,19 +218,15 @@ public final class Loader {
         }
         String name = file.getFileName().toString();
         try {
-            if (isBundle(json)) {
-                BundleOutcome outcome = bundles.process(json);
-                for (BundleOutcome.EntryOutcome e : outcome.entries()) {
-                    if (e.error() != null) {
-                        reject(new LoadSummary.LoadError(name, e.error()));
-                    }
+            BundleOutcome outcome = isBundle(json) ? bundles.process(json) : bundles.storeResource(json);
+            for (BundleOutcome.EntryOutcome e : outcome.entries()) {
+                if (e.error() != null) {
+                    reject(new LoadSummary.LoadError(name, e.error()));
                 }
-                record(outcome.entries().stream().filter(e -> e.result() != null).map(BundleOutcome.EntryOutcome::result)
-                        .toList());
-                outcome.warnings().forEach(w -> warnings.add(name + ": " + w));
-            } else {
-                record(store.write(List.of(preparer.prepareUpsert(null, null, json))));
             }
+            record(outcome.entries().stream().filter(e -> e.result() != null).map(BundleOutcome.EntryOutcome::result)
+                    .toList());
+            outcome.warnings().forEach(w -> warnings.add(name + ": " + w));
         } catch (InvalidResourceException e) {
             reject(new LoadSummary.LoadError(name, e.getMessage()));
         }
@@ -255,8 +250,6 @@ public final class Loader {
             return false;
         } catch (IOException e) {
             return false;
-        } catch (RuntimeException e) {
-            throw new UncheckedIOException(new IOException(e));
         }
     }
 
