@@ -34,8 +34,14 @@ record JobTypes(List<String> output, List<String> context) {
         return new JobTypes(sorted(output), sorted(context));
     }
 
+    /**
+     * Default Patient/Group-level types. Group is left out although Group.member puts a Group
+     * in its members' compartments: a Group lists other patients, and a client after Groups
+     * reads them directly (it can still ask for them with {@code _type}).
+     */
     private static List<String> union() {
         TreeSet<String> all = new TreeSet<>(PatientCompartment.TYPES);
+        all.remove("Group");
         all.addAll(PatientCompartment.CONTEXT_TYPES);
         return new ArrayList<>(all);
     }
