@@ -73,7 +73,7 @@ CREATE TABLE export_job_patient (
     full_history BIGINT NOT NULL,
     PRIMARY KEY (job_id, sort_key)
 );
-CREATE INDEX export_job_patient_id ON export_job_patient (job_id, patient_id);
+CREATE INDEX export_job_patient_id ON export_job_patient (job_id, patient_id, sort_key);
 
 -- Context resources (Practitioner, Organization...) referenced by what a job exported, each once.
 CREATE TABLE export_context_ref (

@@ -222,8 +222,11 @@ public final class SnapshotReader {
         String sql = "SELECT c.res_pk FROM export_job_patient jp JOIN idx_compartment c ON c.patient_id = jp.patient_id"
                 + " WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ? AND c.res_type IN ("
                 + placeholders(typeCount) + ") AND c.res_type <> 'Patient'"
-                + " AND NOT EXISTS (SELECT 1 FROM idx_compartment c2 JOIN export_job_patient jp2"
-                + " ON jp2.patient_id = c2.patient_id AND jp2.job_id = ? WHERE c2.res_pk = c.res_pk AND jp2.sort_key < ?)";
+                // Driven from the resource's own compartment rows (usually just this one), never
+                // from the job's patient list, which would make each batch scan all earlier patients.
+                + " AND NOT EXISTS (SELECT 1 FROM idx_compartment c2 WHERE c2.res_pk = c.res_pk"
+                + " AND c2.patient_id <> c.patient_id AND EXISTS (SELECT 1 FROM export_job_patient jp2"
+                + " WHERE jp2.job_id = ? AND jp2.patient_id = c2.patient_id AND jp2.sort_key < ?))";
         if (withPatients) {
             sql += " UNION ALL SELECT p.pk FROM export_job_patient jp JOIN resource p ON p.res_type = 'Patient'"
                     + " AND p.res_id = jp.patient_id WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?";
