@@ -56,9 +56,10 @@ final class Claim {
         rows++;
         if (resourcesPerSecond > 0) {
             long due = startNanos + rows * 1_000_000_000L / resourcesPerSecond;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                // In slices, so a stop or a lost lease is noticed while pacing.
                 LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(200)));
+                check();
             }
         }
     }
