@@ -1,14 +1,22 @@
 package org.bulkfhir.server;
 
+import org.bulkfhir.server.auth.AuthPaths;
+import org.bulkfhir.server.auth.AuthorizationServer;
+import org.bulkfhir.server.auth.Authenticator;
 import org.bulkfhir.server.http.BaseUrls;
 import org.bulkfhir.server.http.Router;
 import org.bulkfhir.server.rest.CapabilityEndpoint;
 import org.bulkfhir.server.rest.ResourceEndpoints;
+import org.bulkfhir.server.tls.TlsContexts;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.write.ResourcePreparer;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -16,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Data Provider node: Jetty on {@code host:port} with the FHIR endpoints under {@code /fhir}.
- * The store is owned by the caller.
+ * A Data Provider node: Jetty on {@code host:port} (HTTP, or HTTPS with TLS 1.2+ only) with the
+ * FHIR endpoints under {@code /fhir} and the authorization endpoints under {@code /auth}. The
+ * store is owned by the caller.
  */
 public final class BulkFhirServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BulkFhirServer.class);
@@ -25,35 +34,51 @@ public final class BulkFhirServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ServerConfig config;
+    private final AuthorizationServer authorization;
 
-    private BulkFhirServer(Server jetty, ServerConnector connector, ServerConfig config) {
+    private BulkFhirServer(Server jetty, ServerConnector connector, ServerConfig config, AuthorizationServer authorization) {
         this.jetty = jetty;
         this.connector = connector;
         this.config = config;
+        this.authorization = authorization;
     }
 
     public static BulkFhirServer start(ServerConfig config, ResourceStore store) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("bulkfhir-http");
         Server jetty = new Server(threads);
-        ServerConnector connector = new ServerConnector(jetty);
+        ServerConnector connector;
+        if (config.tls() != null) {
+            HttpConfiguration https = new HttpConfiguration();
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            connector = new ServerConnector(jetty, new SslConnectionFactory(TlsContexts.server(config.tls()), "http/1.1"),
+                    new HttpConnectionFactory(https));
+        } else {
+            connector = new ServerConnector(jetty);
+        }
         connector.setHost(config.host());
         connector.setPort(config.port());
         jetty.addConnector(connector);
 
         BaseUrls urls = new BaseUrls(config.publicBaseUrl());
+        AuthorizationServer authorization = AuthorizationServer.create(config.auth(), store.database(), urls);
+        Authenticator auth = authorization.authenticator();
         ResourcePreparer preparer = new ResourcePreparer();
         Router fhir = new Router();
         new CapabilityEndpoint(store, urls).register(fhir);
-        new ResourceEndpoints(store, preparer, urls, config.maxBodyBytes()).register(fhir);
+        authorization.registerDiscovery(fhir);
+        new ResourceEndpoints(store, preparer, urls, config.maxBodyBytes(), auth).register(fhir);
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(context(BaseUrls.FHIR_PATH, fhir));
+        contexts.addHandler(context(AuthPaths.AUTH_PATH, authorization.endpoints()));
         jetty.setHandler(contexts);
         jetty.setStopTimeout(5_000);
         jetty.start();
-        BulkFhirServer server = new BulkFhirServer(jetty, connector, config);
-        LOG.info("FHIR server listening on {}", server.baseUrl());
+        BulkFhirServer server = new BulkFhirServer(jetty, connector, config, authorization);
+        LOG.info("FHIR server listening on {} (auth {})", server.baseUrl(), config.auth().mode().name().toLowerCase());
         return server;
     }
 
@@ -72,13 +97,28 @@ public final class BulkFhirServer implements AutoCloseable {
         if (config.publicBaseUrl() != null) {
             return config.publicBaseUrl();
         }
+        return root() + BaseUrls.FHIR_PATH;
+    }
+
+    /** This node's token endpoint, as clients must name it in an assertion's {@code aud}. */
+    public String tokenUrl() {
+        String base = baseUrl();
+        return base.substring(0, base.length() - BaseUrls.FHIR_PATH.length()) + AuthPaths.AUTH_PATH + AuthPaths.TOKEN;
+    }
+
+    private String root() {
         String host = config.host();
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1";
         } else if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + port() + BaseUrls.FHIR_PATH;
+        return (config.tls() != null ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    /** The authorization side: registry, keys, tokens and the {@link Authenticator} endpoints use. */
+    public AuthorizationServer authorization() {
+        return authorization;
     }
 
     public void join() throws InterruptedException {
