@@ -34,8 +34,10 @@ import org.bulkfhir.store.StoreException;
 public final class ServerKeys {
     /** How long a node keeps signing with the key it loaded before looking for a newer one. */
     private static final Duration SIGNER_REFRESH = Duration.ofSeconds(30);
-    /** A kid this node does not know makes it read the table again, at most this often. */
-    private static final Duration MISS_RELOAD = Duration.ofSeconds(1);
+    /** How often a node re-reads every key, to learn of retirements done by other nodes. */
+    private static final Duration FULL_RELOAD = Duration.ofSeconds(60);
+    /** A kid looked up and not found is not looked up again for this long (forged tokens cost one query). */
+    private static final Duration MISS_MEMORY = Duration.ofSeconds(10);
 
     private final Database db;
     private final Duration grace;
@@ -44,6 +46,7 @@ public final class ServerKeys {
     private volatile ECKey signer;
     private volatile long signerLoadedAt;
     private volatile long lastReload;
+    private final Map<String, Long> misses = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Row(ECKey key, long created, Long retiredAt) {
     }
@@ -93,11 +96,14 @@ public final class ServerKeys {
 
     /** The public key for {@code kid}, if it is active or retired recently enough to still verify. */
     public Optional<ECKey> verificationKey(String kid) {
-        Row row = byKid.get(kid);
         long now = clock.millis();
-        if (row == null && now - lastReload > MISS_RELOAD.toMillis()) {
+        if (now - lastReload > FULL_RELOAD.toMillis()) {
             reload();
-            row = byKid.get(kid);
+        }
+        Row row = byKid.get(kid);
+        if (row == null) {
+            // Another node may have created it since we last looked.
+            row = lookUp(kid, now);
         }
         if (row == null || (row.retiredAt != null && row.retiredAt + grace.toMillis() < now)) {
             return Optional.empty();
@@ -143,6 +149,38 @@ public final class ServerKeys {
         byKid.forEach((kid, row) -> out.add(new KeyInfo(kid, row.created, row.retiredAt)));
         out.sort((a, b) -> Long.compare(a.created(), b.created()));
         return out;
+    }
+
+    private Row lookUp(String kid, long now) {
+        Long missed = misses.get(kid);
+        if (missed != null && now - missed < MISS_MEMORY.toMillis()) {
+            return null;
+        }
+        if (misses.size() > 10_000) {
+            misses.clear();
+        }
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT private_jwk, created, retired_at FROM server_signing_key WHERE kid = ?")) {
+            ps.setString(1, kid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    misses.put(kid, now);
+                    return null;
+                }
+                long retired = rs.getLong(3);
+                Long retiredAt = rs.wasNull() ? null : retired;
+                Row row = new Row(ECKey.parse(rs.getString(1)), rs.getLong(2), retiredAt);
+                Map<String, Row> copy = new HashMap<>(byKid);
+                copy.put(kid, row);
+                byKid = Map.copyOf(copy);
+                return row;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Could not read a token signing key: " + e.getMessage(), e);
+        } catch (ParseException e) {
+            throw new StoreException("A stored token signing key is corrupt: " + e.getMessage(), e);
+        }
     }
 
     private Optional<ECKey> newestActive() {
