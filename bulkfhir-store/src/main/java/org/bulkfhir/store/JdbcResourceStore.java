@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
-import org.bulkfhir.core.json.ResourceRewriter;
 import org.bulkfhir.store.index.SearchParamExtractor;
 import org.bulkfhir.store.write.IndexRows;
 import org.bulkfhir.store.write.Write;
@@ -103,8 +102,7 @@ public final class JdbcResourceStore implements ResourceStore {
                     close.addBatch();
                 }
                 boolean delete = w.kind() == Write.Kind.DELETE;
-                byte[] body = delete ? null : ResourceRewriter.stamp(w.json(), w.id(), Integer.toString(version),
-                        FhirInstant.format(lastUpdated));
+                byte[] body = delete ? null : w.body().stamp(Integer.toString(version), FhirInstant.format(lastUpdated));
                 insert.setLong(1, pk);
                 insert.setString(2, w.type());
                 insert.setString(3, w.id());
