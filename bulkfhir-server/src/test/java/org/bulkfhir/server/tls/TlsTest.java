@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import javax.net.ssl.SSLContext;
@@ -40,12 +39,14 @@ import org.bulkfhir.store.JdbcResourceStore;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HTTPS from PEM (PKCS#8 and PKCS#1 keys) and PKCS#12, TLS 1.2+ only (S-9, §5.37). */
+/**
+ * HTTPS from PEM (PKCS#8 and PKCS#1 keys) and PKCS#12, TLS 1.2+ only (S-9, §5.37). The test JVM
+ * runs with {@code legacy-tls-client.security} (see the pom), so its client can offer TLS 1.0/1.1.
+ */
 class TlsTest {
     @TempDir
     Path dir;
@@ -53,15 +54,6 @@ class TlsTest {
     BulkFhirServer server;
     KeyPair keyPair;
     X509Certificate certificate;
-
-    @BeforeAll
-    static void letTheClientOfferOldProtocols() {
-        // The JDK refuses TLS 1.0/1.1 on its own; let this test's client offer them, so that a
-        // refusal can only come from the server.
-        String disabled = Security.getProperty("jdk.tls.disabledAlgorithms");
-        Security.setProperty("jdk.tls.disabledAlgorithms",
-                disabled.replaceAll("TLSv1\\.1\\s*,?", "").replaceAll("TLSv1\\s*,", ""));
-    }
 
     @BeforeEach
     void makeIdentity() throws Exception {
