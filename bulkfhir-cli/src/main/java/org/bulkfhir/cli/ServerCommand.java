@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulkfhir.server.BulkFhirServer;
 import org.bulkfhir.server.ServerConfig;
+import org.bulkfhir.server.auth.AuthConfig;
+import org.bulkfhir.server.auth.AuthMode;
+import org.bulkfhir.server.tls.TlsConfig;
 import org.bulkfhir.store.JdbcResourceStore;
 import org.bulkfhir.store.ResourceStore;
 import picocli.CommandLine.Command;
@@ -40,13 +43,63 @@ final class ServerCommand implements Callable<Integer> {
             description = "Files or folders to load before serving (NDJSON, Bundles, Synthea output).")
     List<Path> load;
 
+    @Option(names = "--auth", paramLabel = "open|smart", defaultValue = "smart",
+            description = "smart: SMART Backend Services tokens required (default); open: no authorization.")
+    String auth;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "Operator token for POST /auth/register (env BULKFHIR_ADMIN_TOKEN). With --auth smart and"
+                    + " none given, one is generated and printed once.")
+    String adminToken;
+
+    @Option(names = "--open-registration",
+            description = "Let anyone register a client at /auth/register without the admin token (connectathon style).")
+    boolean openRegistration;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this PEM certificate (chain).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The PEM private key of --tls-cert (PKCS#8 or PKCS#1/SEC1).")
+    Path tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "P12", description = "Serve HTTPS with this PKCS#12 keystore instead.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password", paramLabel = "PASSWORD",
+            description = "Password of the keystore or of an encrypted PEM key (env BULKFHIR_TLS_PASSWORD).")
+    String tlsPassword;
+
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = ServerConfig.defaults(store.dataDir).withHost(host).withPort(port).withPublicBaseUrl(baseUrl);
+        AuthMode mode;
+        try {
+            mode = AuthMode.parse(auth);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        String admin = adminToken != null ? adminToken : System.getenv("BULKFHIR_ADMIN_TOKEN");
+        boolean generatedAdmin = false;
+        if (mode == AuthMode.SMART && (admin == null || admin.isBlank()) && !openRegistration) {
+            admin = AdminTokens.generate();
+            generatedAdmin = true;
+        }
+        AuthConfig authConfig = (mode == AuthMode.SMART ? AuthConfig.smart(admin)
+                : new AuthConfig(AuthMode.OPEN, admin, false, AuthConfig.MAX_TOKEN_LIFETIME_SECONDS, 120))
+                .withOpenRegistration(openRegistration);
+        ServerConfig config = ServerConfig.defaults(store.dataDir).withHost(host).withPort(port).withPublicBaseUrl(baseUrl)
+                .withAuth(authConfig).withTls(tls());
         try (ResourceStore resourceStore = JdbcResourceStore.open(store.jdbcUrl())) {
             fill(resourceStore, store.dataDir, generate, seed, load, false);
             try (BulkFhirServer server = BulkFhirServer.start(config, resourceStore)) {
                 System.out.println("FHIR base: " + server.baseUrl());
+                System.out.println("Authorization: " + mode.name().toLowerCase() + "; token endpoint " + server.tokenUrl()
+                        + (openRegistration ? "; open registration" : ""));
+                if (generatedAdmin) {
+                    System.out.println("Admin token (shown once; pass --admin-token or BULKFHIR_ADMIN_TOKEN to choose your own): "
+                            + admin);
+                    System.out.println("Register a client: bulkfhir register --server " + server.baseUrl()
+                            + " --jwks public.jwks.json --admin-token " + admin);
+                }
                 System.out.println("Try: curl " + server.baseUrl() + "/metadata   (Ctrl-C stops the server)");
                 ShutdownSignal.await();
             }
@@ -54,6 +107,18 @@ final class ServerCommand implements Callable<Integer> {
             ShutdownSignal.closed();
         }
         return 0;
+    }
+
+    private TlsConfig tls() {
+        if (tlsCert == null && tlsKey == null && tlsKeystore == null) {
+            return null;
+        }
+        String password = tlsPassword != null ? tlsPassword : System.getenv("BULKFHIR_TLS_PASSWORD");
+        try {
+            return new TlsConfig(tlsCert, tlsKey, tlsKeystore, password);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     /** {@code --generate} (only into an empty store) and {@code --load}, before the server starts. */

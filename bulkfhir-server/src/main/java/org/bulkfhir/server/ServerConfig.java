@@ -1,32 +1,53 @@
 package org.bulkfhir.server;
 
 import java.nio.file.Path;
+import org.bulkfhir.server.auth.AuthConfig;
 import org.bulkfhir.server.export.ExportConfig;
+import org.bulkfhir.server.tls.TlsConfig;
 
 /**
  * How a server node runs. {@code publicBaseUrl}, when set, is the externally visible FHIR base
  * (behind a proxy); every absolute URL the server hands out is built from it.
+ *
+ * @param export the export engine's settings (files directory, workers, file size, expiry, limits)
+ * @param auth authorization; {@link #defaults} is open (no tokens), the command line defaults to SMART
+ * @param tls the TLS identity, or null for plain HTTP
  */
 public record ServerConfig(String host, int port, String publicBaseUrl, Path dataDir, long maxBodyBytes,
-                           ExportConfig export) {
+                           ExportConfig export, AuthConfig auth, TlsConfig tls) {
+
+    public ServerConfig {
+        if (auth == null) {
+            auth = AuthConfig.open();
+        }
+    }
 
     public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 8080, null, dataDir, 256L * 1024 * 1024, ExportConfig.defaults(dataDir));
+        return new ServerConfig("127.0.0.1", 8080, null, dataDir, 256L * 1024 * 1024, ExportConfig.defaults(dataDir),
+                AuthConfig.open(), null);
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export);
+        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export, auth, tls);
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export);
+        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export, auth, tls);
     }
 
     public ServerConfig withPublicBaseUrl(String url) {
-        return new ServerConfig(host, port, url, dataDir, maxBodyBytes, export);
+        return new ServerConfig(host, port, url, dataDir, maxBodyBytes, export, auth, tls);
     }
 
     public ServerConfig withExport(ExportConfig export) {
-        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export);
+        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export, auth, tls);
+    }
+
+    public ServerConfig withAuth(AuthConfig auth) {
+        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export, auth, tls);
+    }
+
+    public ServerConfig withTls(TlsConfig tls) {
+        return new ServerConfig(host, port, publicBaseUrl, dataDir, maxBodyBytes, export, auth, tls);
     }
 }

@@ -14,7 +14,7 @@ import org.bulkfhir.store.export.JobRow;
  * system level every type that has data; Patient/Group level the compartment types, plus the
  * context types added when referenced.
  */
-record JobTypes(List<String> output, List<String> context) {
+public record JobTypes(List<String> output, List<String> context) {
 
     static JobTypes of(JobRow job) {
         ExportLevel level = ExportLevel.ofCode(job.level());
@@ -32,6 +32,11 @@ record JobTypes(List<String> output, List<String> context) {
             }
         }
         return new JobTypes(sorted(output), sorted(context));
+    }
+
+    /** The types a job at this level exports when the client names none. */
+    public static List<String> defaults(ExportLevel level) {
+        return level == ExportLevel.SYSTEM ? sorted(Fhir.r4().getResourceTypes()) : union();
     }
 
     /**

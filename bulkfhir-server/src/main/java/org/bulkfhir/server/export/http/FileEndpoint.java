@@ -13,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import org.bulkfhir.server.auth.AuditLog;
+import org.bulkfhir.server.auth.Principal;
 import org.bulkfhir.server.export.ExportEngine;
 import org.bulkfhir.server.export.ExportFiles;
 import org.bulkfhir.server.http.Exchange;
@@ -33,9 +35,14 @@ public final class FileEndpoint {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     private final ExportEngine engine;
+    private final ExportAccess access;
+    private final boolean requiresAccessToken;
 
-    public FileEndpoint(ExportEngine engine) {
+    /** With {@code requiresAccessToken}, a download needs the token of the job's client (S-71, S-14). */
+    public FileEndpoint(ExportEngine engine, ExportAccess access, boolean requiresAccessToken) {
         this.engine = engine;
+        this.access = access;
+        this.requiresAccessToken = requiresAccessToken;
     }
 
     public void register(Router files) {
@@ -48,8 +55,13 @@ public final class FileEndpoint {
         if (!ExportFiles.isSafeName(name)) {
             throw HttpError.notFound("No such export file");
         }
+        Principal principal = requiresAccessToken ? access.authenticate(ex) : null;
         checkAccept(ex.header("Accept"));
         JobRow job = engine.job(jobId).orElseThrow(() -> HttpError.notFound("No such export file"));
+        if (principal != null) {
+            access.checkOwner(job, principal);
+            AuditLog.fileDownload(principal, ex.remoteAddress(), jobId, name, "started");
+        }
         if (job.status() == JobStatus.CANCELLED || job.status() == JobStatus.EXPIRED) {
             throw HttpError.notFound("Export " + jobId + " was " + job.status().code() + "; its files are gone");
         }

@@ -7,6 +7,8 @@ import org.bulkfhir.core.export.ExportLevel;
 import org.bulkfhir.core.export.ExportRequest;
 import org.bulkfhir.core.export.InvalidExportRequestException;
 import org.bulkfhir.core.fhir.OperationOutcomes;
+import org.bulkfhir.server.auth.AuditLog;
+import org.bulkfhir.server.auth.Principal;
 import org.bulkfhir.server.export.ExportEngine;
 import org.bulkfhir.server.http.BaseUrls;
 import org.bulkfhir.server.http.Exchange;
@@ -27,15 +29,15 @@ public final class KickoffEndpoint {
     private final ExportEngine engine;
     private final ResourceStore store;
     private final BaseUrls urls;
-    private final ClientIdentity clients;
+    private final ExportAccess access;
     private final long maxBodyBytes;
 
-    public KickoffEndpoint(ExportEngine engine, ResourceStore store, BaseUrls urls, ClientIdentity clients,
+    public KickoffEndpoint(ExportEngine engine, ResourceStore store, BaseUrls urls, ExportAccess access,
                            long maxBodyBytes) {
         this.engine = engine;
         this.store = store;
         this.urls = urls;
-        this.clients = clients;
+        this.access = access;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -47,6 +49,8 @@ public final class KickoffEndpoint {
 
     private void group(Exchange ex, Matcher m) throws Exception {
         String id = m.group(1);
+        // Authenticate before saying whether the Group exists.
+        access.authenticate(ex);
         if (store.read("Group", id).isEmpty()) {
             throw HttpError.notFound("Group/" + id + " does not exist");
         }
@@ -65,6 +69,7 @@ public final class KickoffEndpoint {
     }
 
     private void kickoff(Exchange ex, ExportLevel level, String groupId) throws Exception {
+        Principal principal = access.authenticate(ex);
         boolean lenient = lenient(ex);
         ExportRequest request;
         String requestUrl = urls.fhirBase(ex) + ex.path();
@@ -88,13 +93,17 @@ public final class KickoffEndpoint {
             boolean unsupported = p != null && !ExportRequest.SUPPORTED.contains(p);
             throw new HttpError(400, unsupported ? "not-supported" : "invalid", e.getMessage());
         }
+        request = access.restrict(ex, principal, request, lenient);
         JobRow job;
         try {
-            job = engine.kickoff(request, clients.of(ex), requestUrl);
+            job = engine.kickoff(request, access.owner(ex, principal), requestUrl);
         } catch (ExportEngine.TooManyJobs e) {
+            AuditLog.exportKickoff(principal, ex.remoteAddress(), null, level.code(), null, "429");
             throw new HttpError(429, "throttled", e.getMessage(),
                     Map.of("Retry-After", Integer.toString(TOO_MANY_JOBS_RETRY_SECONDS)));
         }
+        AuditLog.exportKickoff(principal, ex.remoteAddress(), job.id(), level.code(),
+                request.hasTypes() ? String.join(",", request.types()) : "default", "accepted");
         ex.setHeader("Content-Location", StatusEndpoint.statusUrl(urls.fhirBase(ex), job.id()));
         ex.respond(202, Exchange.FHIR_JSON, OperationOutcomes.of(OperationOutcomes.Issue.information("informational",
                 "Export accepted; poll the Content-Location URL for its status")));

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import org.bulkfhir.core.export.ManifestWriter;
 import org.bulkfhir.core.fhir.OperationOutcomes;
+import org.bulkfhir.server.auth.AuditLog;
+import org.bulkfhir.server.auth.Principal;
 import org.bulkfhir.server.export.ExportEngine;
 import org.bulkfhir.server.export.PollThrottle;
 import org.bulkfhir.server.export.Progress;
@@ -28,11 +30,13 @@ public final class StatusEndpoint {
     private final ExportEngine engine;
     private final BaseUrls urls;
     private final PollThrottle throttle;
+    private final ExportAccess access;
     private final boolean requiresAccessToken;
 
-    public StatusEndpoint(ExportEngine engine, BaseUrls urls, boolean requiresAccessToken) {
+    public StatusEndpoint(ExportEngine engine, BaseUrls urls, ExportAccess access, boolean requiresAccessToken) {
         this.engine = engine;
         this.urls = urls;
+        this.access = access;
         this.requiresAccessToken = requiresAccessToken;
         this.throttle = new PollThrottle(engine.config().minPollInterval().toMillis());
     }
@@ -58,16 +62,20 @@ public final class StatusEndpoint {
 
     private void handle(Exchange ex, Matcher m) {
         String id = m.group(1);
+        Principal principal = access.authenticate(ex);
         JobRow job = existing(id);
+        access.checkOwner(job, principal);
         if (ex.method().equals("DELETE")) {
             if (!engine.delete(id)) {
                 throw HttpError.notFound("No export job " + id);
             }
+            AuditLog.exportCancel(principal, ex.remoteAddress(), id, "accepted");
             throttle.forget(id);
             ex.respond(202, Exchange.FHIR_JSON, OperationOutcomes.of(OperationOutcomes.Issue.information(
                     "informational", "Export job " + id + " was cancelled and its files are being removed")));
             return;
         }
+        AuditLog.exportStatus(principal, ex.remoteAddress(), id, job.status().code());
         long now = System.currentTimeMillis();
         switch (job.status()) {
             case ACCEPTED, RUNNING -> {
