@@ -182,7 +182,7 @@ public final class ExportRunner {
             pool.shutdownNow();
         }
         try {
-            if (state != null && !state.incremental) {
+            if (state != null) {
                 for (ExportState.FileEntry f : state.files) {
                     Files.deleteIfExists(out.resolve(f.name));
                     Files.deleteIfExists(FileDownloader.partOf(out.resolve(f.name)));
