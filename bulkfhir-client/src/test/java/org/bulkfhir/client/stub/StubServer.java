@@ -73,6 +73,10 @@ public final class StubServer implements AutoCloseable {
             return status(s).body("application/fhir+json", json.getBytes(StandardCharsets.UTF_8));
         }
 
+        public int bodyLength() {
+            return body.length;
+        }
+
         public Reply dropAfter(long bytes) {
             dropAfter = bytes;
             return this;
