@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bulkfhir} command. Subcommands stay thin: they parse options and call the modules. */
 @Command(name = "bulkfhir", mixinStandardHelpOptions = true, version = "bulkfhir 0.1.0",
         description = "FHIR Bulk Data Access: a Data Provider (server) and a Data Consumer (client).",
-        subcommands = {DemoCommand.class, ServerCommand.class, LoadCommand.class, GenerateCommand.class,
+        subcommands = {DemoCommand.class, ServerCommand.class, LoadCommand.class, GenerateCommand.class, BenchCommand.class,
                 KeysCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

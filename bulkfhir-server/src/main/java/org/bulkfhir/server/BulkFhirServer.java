@@ -1,5 +1,10 @@
 package org.bulkfhir.server;
 
+import org.bulkfhir.server.export.ExportEngine;
+import org.bulkfhir.server.export.http.ClientIdentity;
+import org.bulkfhir.server.export.http.FileEndpoint;
+import org.bulkfhir.server.export.http.KickoffEndpoint;
+import org.bulkfhir.server.export.http.StatusEndpoint;
 import org.bulkfhir.server.http.BaseUrls;
 import org.bulkfhir.server.http.Router;
 import org.bulkfhir.server.rest.CapabilityEndpoint;
@@ -25,11 +30,13 @@ public final class BulkFhirServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ServerConfig config;
+    private final ExportEngine exports;
 
-    private BulkFhirServer(Server jetty, ServerConnector connector, ServerConfig config) {
+    private BulkFhirServer(Server jetty, ServerConnector connector, ServerConfig config, ExportEngine exports) {
         this.jetty = jetty;
         this.connector = connector;
         this.config = config;
+        this.exports = exports;
     }
 
     public static BulkFhirServer start(ServerConfig config, ResourceStore store) throws Exception {
@@ -43,16 +50,30 @@ public final class BulkFhirServer implements AutoCloseable {
 
         BaseUrls urls = new BaseUrls(config.publicBaseUrl());
         ResourcePreparer preparer = new ResourcePreparer();
+        ExportEngine exports = new ExportEngine(store, config.export());
         Router fhir = new Router();
         new CapabilityEndpoint(store, urls).register(fhir);
+        // The open endpoint: no token is needed for files (issue 5 adds SMART authorization).
+        boolean requiresAccessToken = false;
+        new KickoffEndpoint(exports, store, urls, ClientIdentity.REMOTE_ADDRESS, config.maxBodyBytes()).register(fhir);
+        new StatusEndpoint(exports, urls, requiresAccessToken).register(fhir);
         new ResourceEndpoints(store, preparer, urls, config.maxBodyBytes()).register(fhir);
+        Router files = new Router();
+        new FileEndpoint(exports).register(files);
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(context(BaseUrls.FHIR_PATH, fhir));
+        contexts.addHandler(context(FileEndpoint.CONTEXT, files));
         jetty.setHandler(contexts);
         jetty.setStopTimeout(5_000);
-        jetty.start();
-        BulkFhirServer server = new BulkFhirServer(jetty, connector, config);
+        exports.start();
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            exports.close();
+            throw e;
+        }
+        BulkFhirServer server = new BulkFhirServer(jetty, connector, config, exports);
         LOG.info("FHIR server listening on {}", server.baseUrl());
         return server;
     }
@@ -81,12 +102,21 @@ public final class BulkFhirServer implements AutoCloseable {
         return "http://" + host + ":" + port() + BaseUrls.FHIR_PATH;
     }
 
+    /** The export engine of this node (workers, jobs, janitor). */
+    public ExportEngine exports() {
+        return exports;
+    }
+
     public void join() throws InterruptedException {
         jetty.join();
     }
 
     @Override
     public void close() throws Exception {
-        jetty.stop();
+        try {
+            jetty.stop();
+        } finally {
+            exports.close();
+        }
     }
 }

@@ -45,6 +45,8 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("mmap_size", String.valueOf(1L << 30));
             config.setMaximumPoolSize(8);
         } else {
+            // Batched INSERTs become multi-row statements: several times fewer round trips on load.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
             config.setMaximumPoolSize(16);
         }
         config.setMinimumIdle(1);

@@ -15,7 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.fhir.FhirInstant;
-import org.bulkfhir.core.json.ResourceRewriter;
+import org.bulkfhir.core.json.Json;
+import org.bulkfhir.store.index.SearchParamExtractor;
 import org.bulkfhir.store.write.IndexRows;
 import org.bulkfhir.store.write.Write;
 import org.bulkfhir.store.write.WriteResult;
@@ -101,8 +102,7 @@ public final class JdbcResourceStore implements ResourceStore {
                     close.addBatch();
                 }
                 boolean delete = w.kind() == Write.Kind.DELETE;
-                byte[] body = delete ? null : ResourceRewriter.stamp(w.json(), w.id(), Integer.toString(version),
-                        FhirInstant.format(lastUpdated));
+                byte[] body = delete ? null : w.body().stamp(Integer.toString(version), FhirInstant.format(lastUpdated));
                 insert.setLong(1, pk);
                 insert.setString(2, w.type());
                 insert.setString(3, w.id());
@@ -324,28 +324,38 @@ public final class JdbcResourceStore implements ResourceStore {
             }
             sql.append(")");
         }
-        if (name != null) {
-            String prefix = IndexRows.normalize(name);
-            sql.append(" AND pk IN (SELECT res_pk FROM idx_string WHERE res_type = 'Group' AND param = 'name'"
-                    + " AND normalized >= ? AND normalized < ?)");
-            args.add(prefix);
-            args.add(prefix + Character.MAX_VALUE);
-        }
         sql.append(" ORDER BY res_id");
         List<StoredResource> groups = new ArrayList<>();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setString(i + 1, args.get(i));
             }
+            String prefix = name == null ? null : SearchParamExtractor.normalize(name);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    groups.add(row(rs));
+                    StoredResource group = row(rs);
+                    if (prefix == null || groupNameStartsWith(group, prefix)) {
+                        groups.add(group);
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("Searching Groups failed: " + e.getMessage(), e);
         }
         return groups;
+    }
+
+    /**
+     * R4 defines no {@code name} search parameter on Group, so nothing indexes it; Groups are
+     * few, and their names are matched here (FHIR string search: case- and accent-insensitive prefix).
+     */
+    private static boolean groupNameStartsWith(StoredResource group, String prefix) {
+        try {
+            String name = Json.MAPPER.readTree(group.json()).path("name").asText(null);
+            return name != null && SearchParamExtractor.normalize(name).startsWith(prefix);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Override

@@ -67,71 +67,14 @@ public final class ResourceRewriter {
         return refs;
     }
 
-    /**
-     * Sets {@code id}, {@code meta.versionId} and {@code meta.lastUpdated}, keeping every other
-     * element (including the rest of {@code meta}) as it was. {@code id} and {@code meta} are
-     * placed right after {@code resourceType} when the input lacks them.
-     */
-    public static byte[] stamp(byte[] json, String id, String versionId, String lastUpdated) {
-        boolean hasId = false;
-        boolean hasMeta = false;
-        try (JsonParser p = Json.FACTORY.createParser(json)) {
-            expectObject(p);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                hasId |= "id".equals(name);
-                hasMeta |= "meta".equals(name);
-                p.nextToken();
-                p.skipChildren();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 96);
+    /** The same JSON without whitespace between tokens; values (numbers included) unchanged. */
+    public static byte[] compact(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length);
         try (JsonParser p = Json.FACTORY.createParser(json);
              JsonGenerator g = Json.FACTORY.createGenerator(out)) {
-            expectObject(p);
-            g.writeStartObject();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                switch (name) {
-                    case "resourceType" -> {
-                        g.writeStringField("resourceType", p.getText());
-                        if (!hasId) {
-                            g.writeStringField("id", id);
-                        }
-                        if (!hasMeta) {
-                            writeMetaStart(g, versionId, lastUpdated);
-                            g.writeEndObject();
-                        }
-                    }
-                    case "id" -> g.writeStringField("id", id);
-                    case "meta" -> {
-                        writeMetaStart(g, versionId, lastUpdated);
-                        if (p.currentToken() == JsonToken.START_OBJECT) {
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String metaField = p.currentName();
-                                p.nextToken();
-                                if (metaField.equals("versionId") || metaField.equals("lastUpdated")) {
-                                    p.skipChildren();
-                                } else {
-                                    g.writeFieldName(metaField);
-                                    copyStructure(p, g);
-                                }
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                        g.writeEndObject();
-                    }
-                    default -> {
-                        g.writeFieldName(name);
-                        copyStructure(p, g);
-                    }
-                }
+            if (p.nextToken() != null) {
+                copyStructure(p, g);
             }
-            g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,18 +110,6 @@ public final class ResourceRewriter {
             g.writeNumber(p.getText());
         } else {
             g.copyCurrentEvent(p);
-        }
-    }
-
-    private static void writeMetaStart(JsonGenerator g, String versionId, String lastUpdated) throws IOException {
-        g.writeObjectFieldStart("meta");
-        g.writeStringField("versionId", versionId);
-        g.writeStringField("lastUpdated", lastUpdated);
-    }
-
-    private static void expectObject(JsonParser p) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            throw new IOException("expected a JSON object");
         }
     }
 }

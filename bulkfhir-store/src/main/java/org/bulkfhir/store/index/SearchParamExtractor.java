@@ -653,7 +653,7 @@ public final class SearchParamExtractor {
     // ---------------------------------------------------------------- strings
 
     /** Lower-cased, accents stripped, at most {@value #MAX_STRING_LENGTH} chars; null stays null. */
-    static String normalize(String s) {
+    public static String normalize(String s) {
         if (s == null) {
             return null;
         }

@@ -4,14 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.text.Normalizer;
-import java.util.Locale;
-import java.util.regex.Pattern;
 import org.bulkfhir.store.index.ResourceIndex;
 
 /** Batches the index rows of a write transaction, one prepared statement per index table. */
 public final class IndexRows implements AutoCloseable {
-    private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
     private static final int FLUSH_EVERY = 5_000;
 
     private final PreparedStatement compartment;
@@ -33,12 +29,6 @@ public final class IndexRows implements AutoCloseable {
         quantity = c.prepareStatement(
                 "INSERT INTO idx_quantity (res_pk, res_type, param, value, system, code, unit) VALUES (?,?,?,?,?,?,?)");
         uri = c.prepareStatement("INSERT INTO idx_uri (res_pk, res_type, param, uri) VALUES (?,?,?,?)");
-    }
-
-    /** The form string values are matched in: lower case, accents stripped (FHIR string search). */
-    public static String normalize(String value) {
-        String decomposed = Normalizer.normalize(value, Normalizer.Form.NFD);
-        return COMBINING_MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT);
     }
 
     public void add(long pk, String type, ResourceIndex index) throws SQLException {

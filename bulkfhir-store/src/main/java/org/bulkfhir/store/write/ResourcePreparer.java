@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.bulkfhir.core.fhir.Fhir;
+import org.bulkfhir.core.json.StampTemplate;
 import org.bulkfhir.store.InvalidResourceException;
 import org.bulkfhir.store.index.ResourceIndex;
 import org.bulkfhir.store.index.SearchParamExtractor;
@@ -75,7 +76,7 @@ public final class ResourcePreparer {
         String type = resource.fhirType();
         resource.setId(type + "/" + id);
         ResourceIndex index = extractor.extract(resource);
-        return new Write(kind, type, id, json, index, groupMembers(resource));
+        return new Write(kind, type, id, StampTemplate.of(json, id), index, groupMembers(resource));
     }
 
     private static List<Write.Member> groupMembers(Resource resource) {

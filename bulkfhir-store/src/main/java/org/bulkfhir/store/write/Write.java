@@ -1,15 +1,15 @@
 package org.bulkfhir.store.write;
 
 import java.util.List;
+import org.bulkfhir.core.json.StampTemplate;
 import org.bulkfhir.store.index.ResourceIndex;
 
 /**
  * One change, validated and indexed, ready for {@link org.bulkfhir.store.ResourceStore#write}.
- * {@code json} is the resource as it will be stored minus the stamp ({@code id},
- * {@code meta.versionId}, {@code meta.lastUpdated}), which is only known inside the write
- * transaction.
+ * {@code body} is the resource cut open for its stamp ({@code meta.versionId} and
+ * {@code meta.lastUpdated} are only known inside the write transaction); null for a delete.
  */
-public record Write(Kind kind, String type, String id, byte[] json, ResourceIndex index, List<Member> groupMembers) {
+public record Write(Kind kind, String type, String id, StampTemplate body, ResourceIndex index, List<Member> groupMembers) {
 
     public enum Kind {
         /** A new resource under a server-assigned id (already chosen, a random UUID). */

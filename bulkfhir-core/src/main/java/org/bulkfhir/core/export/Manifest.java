@@ -1,0 +1,61 @@
+package org.bulkfhir.core.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.bulkfhir.core.fhir.FhirInstant;
+import org.bulkfhir.core.json.Json;
+
+/**
+ * The completion manifest of an export (STU2/STU3 shape, S-58…S-65). Each file item may carry
+ * its size in bytes and its SHA-256 in an {@code extension} object, which 1.0.1+ allows on any
+ * manifest object; clients that do not know the keys ignore them.
+ */
+public record Manifest(
+        long transactionTime,
+        String request,
+        boolean requiresAccessToken,
+        List<Item> output,
+        List<Item> error,
+        List<Item> deleted) {
+
+    public static final String FILE_SIZE_EXTENSION = "https://bulkfhir.org/file-size";
+    public static final String SHA256_EXTENSION = "https://bulkfhir.org/sha256";
+
+    /** A file: resource type, absolute URL, line count, and (ours) size and SHA-256 of its NDJSON bytes. */
+    public record Item(String type, String url, long count, Long sizeBytes, String sha256) {
+    }
+
+    public Manifest {
+        output = List.copyOf(output);
+        error = List.copyOf(error);
+        deleted = List.copyOf(deleted);
+    }
+
+    /** Reads a manifest; unknown fields are ignored. */
+    public static Manifest parse(byte[] json) throws IOException {
+        JsonNode root = Json.MAPPER.readTree(json);
+        if (root == null || !root.isObject()) {
+            throw new IOException("a manifest must be a JSON object");
+        }
+        return new Manifest(
+                FhirInstant.parse(root.path("transactionTime").asText()),
+                root.path("request").asText(null),
+                root.path("requiresAccessToken").asBoolean(false),
+                items(root.path("output")),
+                items(root.path("error")),
+                items(root.path("deleted")));
+    }
+
+    private static List<Item> items(JsonNode array) {
+        List<Item> items = new ArrayList<>();
+        for (JsonNode n : array) {
+            JsonNode ext = n.path("extension");
+            items.add(new Item(n.path("type").asText(null), n.path("url").asText(null), n.path("count").asLong(-1),
+                    ext.has(FILE_SIZE_EXTENSION) ? ext.path(FILE_SIZE_EXTENSION).asLong() : null,
+                    ext.path(SHA256_EXTENSION).asText(null)));
+        }
+        return items;
+    }
+}

@@ -1,0 +1,272 @@
+package org.bulkfhir.server.export;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.bulkfhir.core.export.ExportRequest;
+import org.bulkfhir.core.json.Json;
+import org.bulkfhir.store.ResourceStore;
+import org.bulkfhir.store.export.ExportJobRepository;
+import org.bulkfhir.store.export.FileRow;
+import org.bulkfhir.store.export.JobRow;
+import org.bulkfhir.store.export.JobStatus;
+import org.bulkfhir.store.export.SnapshotReader;
+import org.bulkfhir.store.export.TaskRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The export engine of one node: accepts jobs, runs {@code workers} threads that claim tasks
+ * from the database, keeps their leases alive and sweeps expired jobs. All job state is in the
+ * database, so any node can answer for any job and a restarted node picks up where the
+ * previous one stopped.
+ */
+public final class ExportEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportEngine.class);
+
+    private final ResourceStore store;
+    private final ExportConfig config;
+    private final ExportJobRepository jobs;
+    private final ExportFiles files;
+    private final TaskRunner runner;
+    private final DownloadTracker downloads = new DownloadTracker();
+    private final Janitor janitor;
+    private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
+    private final Object wakeUp = new Object();
+    private final Set<Claim> claims = ConcurrentHashMap.newKeySet();
+    private final List<Thread> workers = new ArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean stopping;
+
+    public ExportEngine(ResourceStore store, ExportConfig config) {
+        this.store = store;
+        this.config = config;
+        this.jobs = new ExportJobRepository(store.database());
+        this.files = new ExportFiles(config.filesDir());
+        SnapshotReader reader = new SnapshotReader(store.database());
+        this.runner = new TaskRunner(reader, new ExportPlanner(reader, config));
+        this.janitor = new Janitor(jobs, files, downloads);
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "bulkfhir-export-keeper");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the workers, the lease keeper and the janitor. */
+    public void start() throws IOException {
+        java.nio.file.Files.createDirectories(files.root());
+        long beat = Math.max(100, config.lease().toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::extendLeases, beat, beat, TimeUnit.MILLISECONDS);
+        long sweep = config.janitorInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
+        for (int i = 0; i < config.workers(); i++) {
+            Thread t = new Thread(this::workLoop, "bulkfhir-export-worker-" + i);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+    }
+
+    public ExportConfig config() {
+        return config;
+    }
+
+    public ExportJobRepository jobs() {
+        return jobs;
+    }
+
+    public ExportFiles files() {
+        return files;
+    }
+
+    public DownloadTracker downloads() {
+        return downloads;
+    }
+
+    public Janitor janitor() {
+        return janitor;
+    }
+
+    /** Thrown when a client already has the maximum of running jobs. */
+    public static final class TooManyJobs extends RuntimeException {
+        public TooManyJobs(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Accepts a validated request: fixes its transactionTime at the store's snapshot fence and
+     * stores the job. The export itself runs on the workers.
+     */
+    public JobRow kickoff(ExportRequest request, String clientId, String requestUrl) {
+        if (jobs.activeJobs(clientId) >= config.maxActiveJobsPerClient()) {
+            throw new TooManyJobs("This client already has " + config.maxActiveJobsPerClient()
+                    + " exports running; wait for one to finish or cancel one");
+        }
+        long t = store.snapshotTime();
+        String ignored = null;
+        if (!request.ignored().isEmpty()) {
+            try {
+                ignored = Json.MAPPER.writeValueAsString(request.ignored().stream()
+                        .map(i -> Map.of("parameter", i.parameter(), "reason", i.reason())).toList());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        JobRow job = new JobRow(UUID.randomUUID().toString(), clientId, request.level().code(), request.groupId(),
+                requestUrl, request.outputFormat(), request.since(),
+                request.hasTypes() ? String.join(",", request.types()) : null, ignored, t, JobStatus.ACCEPTED,
+                System.currentTimeMillis(), null, null, null, null, 1, 0, 0, 0, 0);
+        jobs.create(job);
+        wake();
+        return job;
+    }
+
+    public Optional<JobRow> job(String id) {
+        return jobs.job(id);
+    }
+
+    public List<FileRow> files(String jobId) {
+        return jobs.files(jobId);
+    }
+
+    /**
+     * Cancels a running job or, once complete, releases its files (S-79, S-81). Returns false
+     * when there is no such job (or it already ended).
+     */
+    public boolean delete(String jobId) {
+        if (!jobs.end(jobId, JobStatus.CANCELLED)) {
+            return false;
+        }
+        try {
+            files.deleteJob(jobId);
+        } catch (IOException e) {
+            LOG.warn("could not remove the files of export {}: {}", jobId, e.getMessage());
+        }
+        return true;
+    }
+
+    private void wake() {
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    // -------------------------------------------------------------- workers
+
+    private void workLoop() {
+        while (!stopping) {
+            try {
+                long now = System.currentTimeMillis();
+                String token = nodeId + "-" + UUID.randomUUID().toString().substring(0, 12);
+                Optional<TaskRow> task = jobs.claim(token, now, now + config.lease().toMillis());
+                if (task.isEmpty()) {
+                    synchronized (wakeUp) {
+                        if (!stopping) {
+                            wakeUp.wait(500);
+                        }
+                    }
+                    continue;
+                }
+                run(task.get());
+                wake();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    LOG.error("export worker loop failed; continuing", e);
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void pause() {
+        synchronized (wakeUp) {
+            try {
+                wakeUp.wait(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run(TaskRow task) {
+        Claim claim = new Claim(task, () -> stopping, config.resourcesPerSecondPerWorker());
+        claims.add(claim);
+        try {
+            JobRow job = jobs.job(task.jobId()).orElse(null);
+            if (job == null || !job.status().active()) {
+                return;
+            }
+            String attempt = task.leaseOwner().substring(task.leaseOwner().lastIndexOf('-') + 1);
+            try (NdjsonFileWriter out = new NdjsonFileWriter(files.jobDir(job.id()), job.id(), task.seq(), attempt,
+                    config.fileSplitBytes())) {
+                var completion = runner.run(job, claim, out);
+                claim.check();
+                boolean done = jobs.complete(task, completion, out::publish, System.currentTimeMillis(),
+                        config.expiry().toMillis());
+                if (!done) {
+                    LOG.info("export {} task {} was not completed here: its claim was lost or the job ended",
+                            job.id(), task.seq());
+                }
+            }
+        } catch (Claim.Abandoned e) {
+            if (e.stopping) {
+                jobs.release(task.id(), task.leaseOwner());
+            }
+        } catch (Exception e) {
+            LOG.warn("export {} task {} failed (attempt {})", task.jobId(), task.seq(), task.attempts(), e);
+            long now = System.currentTimeMillis();
+            jobs.taskFailed(task, "Export task failed: " + e.getMessage(), config.maxAttempts(), now,
+                    now + config.expiry().toMillis());
+        } finally {
+            claims.remove(claim);
+        }
+    }
+
+    private void extendLeases() {
+        long until = System.currentTimeMillis() + config.lease().toMillis();
+        for (Claim c : claims) {
+            try {
+                if (!jobs.extendLease(c.task.id(), c.task.leaseOwner(), until)) {
+                    c.markLost();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not extend the lease of export task {}: {}", c.task.id(), e.getMessage());
+            }
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            janitor.sweep(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.warn("export janitor sweep failed: {}", e.getMessage());
+        }
+    }
+
+    /** Stops the workers; tasks they were running are handed back for another node or the next start. */
+    @Override
+    public void close() {
+        stopping = true;
+        wake();
+        for (Thread t : workers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,34 @@
+package org.bulkfhir.server.export;
+
+import org.bulkfhir.store.export.JobRow;
+import org.bulkfhir.store.export.JobStatus;
+
+/**
+ * What the status endpoint says about a running job: a short text for {@code X-Progress} and a
+ * {@code Retry-After} from the rate seen so far, so clients poll about when the job is done.
+ */
+public record Progress(String text, int retryAfterSeconds) {
+    private static final int MAX_RETRY_AFTER = 60;
+
+    public static Progress of(JobRow job, long now, long minPollMillis) {
+        int min = (int) Math.max(1, (minPollMillis + 999) / 1000);
+        if (job.status() == JobStatus.ACCEPTED || job.startedAt() == null) {
+            return new Progress("queued", min);
+        }
+        if (job.tasksDone() == 0) {
+            return new Progress("planning", min);
+        }
+        double fraction = job.plannedRows() > 0
+                ? Math.min(1.0, (double) job.doneRows() / job.plannedRows())
+                : (double) job.tasksDone() / Math.max(1, job.tasksTotal());
+        long elapsed = Math.max(1, now - job.startedAt());
+        int retry = min;
+        if (fraction > 0) {
+            double remainingMs = elapsed * (1 - fraction) / fraction;
+            retry = (int) Math.max(min, Math.min(MAX_RETRY_AFTER, Math.ceil(remainingMs / 1000.0)));
+        }
+        String text = String.format("%d%% complete (%d of %d tasks, %d resources)", (int) Math.floor(fraction * 100),
+                job.tasksDone(), job.tasksTotal(), job.resources());
+        return new Progress(text.length() < 100 ? text : text.substring(0, 99), retry);
+    }
+}

@@ -1,0 +1,307 @@
+package org.bulkfhir.server.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.awaitility.Awaitility;
+import org.bulkfhir.core.json.Json;
+import org.bulkfhir.store.testing.TestDatabases;
+import org.bulkfhir.store.write.ResourcePreparer;
+import org.bulkfhir.store.write.Write;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP side of export on the embedded database: validation, lenient, status, limits, cancel, files, expiry. */
+class ExportHttpTest {
+    @TempDir
+    Path dir;
+    ExportHarness h;
+    Fixture fx = new Fixture();
+
+    void start(ExportConfig config) throws Exception {
+        h = new ExportHarness(TestDatabases.sqlite(dir), dir, config);
+        fx.writeAll(h.store);
+    }
+
+    ExportConfig config() {
+        return ExportHarness.testConfig(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    static void assertOutcome(HttpResponse<byte[]> r, int status, String mentions) throws Exception {
+        assertThat(r.statusCode()).as(text(r)).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+json");
+        JsonNode oo = Json.MAPPER.readTree(r.body());
+        assertThat(oo.path("resourceType").asText()).isEqualTo("OperationOutcome");
+        if (mentions != null) {
+            assertThat(oo.path("issue").get(0).path("diagnostics").asText()).contains(mentions);
+        }
+    }
+
+    /** S-24, S-25, S-27, S-32, S-39 (system level), bad input: 400/404 OperationOutcomes, never 500. */
+    @Test
+    void invalidKickoffsAnswer400Or404WithOperationOutcome() throws Exception {
+        start(config().withWorkers(0).withMaxActiveJobsPerClient(100));
+        String b = h.base();
+        assertOutcome(h.get(b + "/$export?_foo=1"), 400, "_foo");
+        assertOutcome(h.get(b + "/$export?_since=2024-01-01"), 400, "_since");
+        assertOutcome(h.get(b + "/$export?_since=2024-01-01T10:00:00"), 400, "_since");
+        assertOutcome(h.get(b + "/$export?_type=Patient,Foo"), 400, "Foo");
+        assertOutcome(h.get(b + "/$export?_outputFormat=text/csv"), 400, "_outputFormat");
+        assertOutcome(h.get(b + "/$export?_typeFilter=Observation%3Fstatus%3Dfinal"), 400, "_typeFilter");
+        assertOutcome(h.get(b + "/$export?_elements=id"), 400, "_elements");
+        assertOutcome(h.get(b + "/Patient/$export?_type=CodeSystem"), 400, "CodeSystem");
+        assertOutcome(h.get(b + "/Patient/$export?_type=Practitioner"), 400, "_type");
+        assertOutcome(h.get(b + "/Group/nope/$export"), 404, "Group/nope");
+        assertOutcome(h.post(b + "/$export", "{not json"), 400, "JSON");
+        assertOutcome(h.post(b + "/$export", "{\"resourceType\":\"Patient\"}"), 400, "Parameters");
+        assertOutcome(h.post(b + "/$export", "[1,2]"), 400, "Parameters");
+        String patientParam = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"patient\","
+                + "\"valueReference\":{\"reference\":\"Patient/p1\"}}]}";
+        assertOutcome(h.post(b + "/$export", patientParam), 400, "patient");
+        assertOutcome(h.post(b + "/$export", patientParam, "Prefer", "respond-async, handling=lenient"), 400, "patient");
+        assertOutcome(h.post(b + "/Patient/$export", patientParam), 400, "patient");
+        assertOutcome(h.get(b + "/$export-status/00000000-0000-0000-0000-000000000000"), 404, null);
+        assertOutcome(h.get(h.base().replace("/fhir", "/files") + "/nojob/00000-Patient-001.ndjson"), 404, null);
+        // The three NDJSON spellings are all accepted (S-27).
+        for (String f : List.of("application/fhir%2Bndjson", "application/ndjson", "ndjson")) {
+            assertThat(h.get(b + "/$export?_outputFormat=" + f).statusCode()).isEqualTo(202);
+        }
+        // Without Accept and Prefer the kick-off is still accepted (S-21, S-22).
+        assertThat(h.get(b + "/Patient/$export").statusCode()).isEqualTo(202);
+    }
+
+    /** S-24, S-63, §5.24: lenient handling ignores what it cannot do and says so, one OperationOutcome per parameter. */
+    @Test
+    void lenientIgnoresUnsupportedParametersAndReportsThemInTheErrorFile() throws Exception {
+        start(config());
+        String status = h.kickoff("/$export?_foo=1&_typeFilter=Patient%3Fgender%3Dmale&_type=Patient,Nope",
+                "Prefer", "handling=lenient");
+        JsonNode m = h.awaitManifest(status);
+        assertThat(h.exportedOnce(m)).allMatch(r -> r.startsWith("Patient/")).hasSize(4);
+        assertThat(m.path("error")).hasSize(1);
+        assertThat(m.path("error").get(0).path("type").asText()).isEqualTo("OperationOutcome");
+        List<String> lines = h.lines(m.path("error").get(0).path("url").asText());
+        assertThat(lines).hasSize(3);
+        List<String> params = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode oo = Json.MAPPER.readTree(line);
+            assertThat(oo.path("resourceType").asText()).isEqualTo("OperationOutcome");
+            params.add(oo.path("issue").get(0).path("expression").get(0).asText());
+        }
+        assertThat(params).containsExactlyInAnyOrder("_foo", "_typeFilter", "_type");
+    }
+
+    /** S-47, S-48, S-49, S-50, S-79, S-80, §5.3, §5.26: progress while running, 429 on hammering, cancel then 404. */
+    @Test
+    void runningJobReportsProgressThrottlesFastPollsAndCancels() throws Exception {
+        start(config().withWorkers(1).withThrottle(200).withTaskSizes(50, 2).withMinPollInterval(Duration.ofMillis(500)));
+        bulk("Observation", 1000);
+        String status = h.kickoff("/$export");
+        HttpResponse<byte[]> first = h.get(status);
+        assertThat(first.statusCode()).isEqualTo(202);
+        String progress = first.headers().firstValue("X-Progress").orElseThrow();
+        assertThat(progress.length()).isLessThan(100);
+        int retryAfter = Integer.parseInt(first.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isPositive();
+        HttpResponse<byte[]> hammered = h.get(status);
+        assertOutcome(hammered, 429, null);
+        assertThat(Integer.parseInt(hammered.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+        // Progress moves (real progress, not a constant).
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(600)).until(() -> {
+            HttpResponse<byte[]> r = h.get(status);
+            return r.statusCode() == 202 && !r.headers().firstValue("X-Progress").orElse("").startsWith("0%")
+                    && !r.headers().firstValue("X-Progress").orElse("").equals(progress);
+        });
+        HttpResponse<byte[]> cancel = h.delete(status);
+        assertThat(cancel.statusCode()).isEqualTo(202);
+        assertOutcome(h.get(status), 404, "cancelled");
+        assertOutcome(h.delete(status), 404, null);
+        String jobId = status.substring(status.lastIndexOf('/') + 1);
+        assertThat(h.jobs().files(jobId)).isEmpty();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(h.server.exports().files().jobDir(jobId)));
+    }
+
+    void bulk(String type, int n) {
+        ResourcePreparer preparer = new ResourcePreparer();
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            writes.add(preparer.prepareUpsert(type, "bulk" + i, ("{\"resourceType\":\"" + type + "\",\"id\":\"bulk" + i
+                    + "\",\"status\":\"final\",\"code\":{\"text\":\"b\"}}").getBytes(StandardCharsets.UTF_8)));
+        }
+        h.store.write(writes);
+    }
+
+    /** S-17, S-26: too many running jobs for one client answers 429 with Retry-After and an OperationOutcome. */
+    @Test
+    void tooManyRunningJobsAnswers429() throws Exception {
+        start(config().withWorkers(0).withMaxActiveJobsPerClient(1));
+        h.kickoff("/$export");
+        HttpResponse<byte[]> second = h.get(h.base() + "/Patient/$export");
+        assertOutcome(second, 429, null);
+        assertThat(second.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    /** S-51, S-52, S-81: completed status has Expires; DELETE afterwards releases files, then 404s. */
+    @Test
+    void completedJobHasExpiresAndDeleteReleasesItsFiles() throws Exception {
+        start(config());
+        String status = h.kickoff("/$export?_type=Patient");
+        JsonNode m = h.awaitManifest(status);
+        HttpResponse<byte[]> done = h.get(status);
+        assertThat(done.statusCode()).isEqualTo(200);
+        ZonedDateTime expires = ZonedDateTime.parse(done.headers().firstValue("Expires").orElseThrow(),
+                DateTimeFormatter.RFC_1123_DATE_TIME);
+        assertThat(expires.toInstant()).isAfter(java.time.Instant.now());
+        String file = m.path("output").get(0).path("url").asText();
+        assertThat(h.get(file).statusCode()).isEqualTo(200);
+        assertThat(h.delete(status).statusCode()).isEqualTo(202);
+        assertOutcome(h.get(status), 404, null);
+        assertOutcome(h.get(file), 404, null);
+    }
+
+    /** S-69, S-70, S-72, S-73, S-77: NDJSON content type, gzip when accepted, ETag, Range resume, Accept checked. */
+    @Test
+    void filesServeNdjsonWithGzipEtagRangeAndAcceptChecks() throws Exception {
+        start(config());
+        JsonNode m = h.awaitManifest(h.kickoff("/$export?_type=Observation"));
+        JsonNode item = m.path("output").get(0);
+        String url = item.path("url").asText();
+        HttpResponse<byte[]> plain = h.get(url);
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+ndjson");
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        String etag = plain.headers().firstValue("ETag").orElseThrow();
+        byte[] body = plain.body();
+        assertThat((long) body.length).isEqualTo(item.path("extension").path("https://bulkfhir.org/file-size").asLong());
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)))
+                .isEqualTo(item.path("extension").path("https://bulkfhir.org/sha256").asText());
+        for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+            assertThat(Json.MAPPER.readTree(line).path("resourceType").asText()).isEqualTo("Observation");
+        }
+
+        HttpResponse<byte[]> gz = h.get(url, "Accept-Encoding", "gzip, deflate");
+        assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(body);
+        }
+
+        HttpResponse<byte[]> part = h.get(url, "Range", "bytes=10-99");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.headers().firstValue("Content-Range")).contains("bytes 10-99/" + body.length);
+        assertThat(part.body()).isEqualTo(Arrays.copyOfRange(body, 10, 100));
+        HttpResponse<byte[]> rest = h.get(url, "Range", "bytes=100-", "If-Range", etag, "Accept-Encoding", "gzip");
+        assertThat(rest.statusCode()).isEqualTo(206);
+        assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(body, 100, body.length));
+        assertThat(h.get(url, "Range", "bytes=" + body.length + "-").statusCode()).isEqualTo(416);
+        assertThat(h.get(url, "If-None-Match", etag).statusCode()).isEqualTo(304);
+
+        assertOutcome(h.get(url, "Accept", "text/html"), 406, "application/fhir+ndjson");
+        assertThat(h.get(url, "Accept", "application/fhir+ndjson").statusCode()).isEqualTo(200);
+        assertThat(h.get(url, "Accept", "*/*").statusCode()).isEqualTo(200);
+    }
+
+    /** S-16, S-76: expired files are removed by the janitor, but not while a download of them is under way. */
+    @Test
+    void expiredFilesAreRemovedButNotUnderAnOpenDownload() throws Exception {
+        start(config().withExpiry(Duration.ofMinutes(10)));
+        // Big enough (~20 MB) that the download cannot sit whole in socket buffers.
+        ResourcePreparer preparer = new ResourcePreparer();
+        String padding = "x".repeat(10_000);
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            writes.add(preparer.prepareUpsert("Basic", "b" + i, ("{\"resourceType\":\"Basic\",\"id\":\"b" + i
+                    + "\",\"code\":{\"text\":\"" + padding + "\"}}").getBytes(StandardCharsets.UTF_8)));
+        }
+        h.store.write(writes);
+        String status = h.kickoff("/$export?_type=Basic");
+        JsonNode m = h.awaitManifest(status);
+        String jobId = status.substring(status.lastIndexOf('/') + 1);
+        JsonNode item = m.path("output").get(0);
+        String url = item.path("url").asText();
+        Path onDisk = h.server.exports().files().file(jobId, url.substring(url.lastIndexOf('/') + 1));
+
+        HttpResponse<InputStream> download = h.http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (InputStream in = download.body()) {
+            got.write(in.readNBytes(1024));
+            assertThat(h.server.exports().downloads().busy(jobId)).isTrue();
+            long later = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
+            assertThat(h.server.exports().janitor().sweep(later)).isZero();
+            assertThat(onDisk).exists();
+            in.transferTo(got);
+        }
+        assertThat((long) got.size()).isEqualTo(item.path("extension").path("https://bulkfhir.org/file-size").asLong());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !h.server.exports().downloads().busy(jobId));
+        assertThat(h.server.exports().janitor().sweep(System.currentTimeMillis() + Duration.ofHours(1).toMillis())).isOne();
+        assertThat(onDisk).doesNotExist();
+        assertOutcome(h.get(status), 404, "expired");
+        assertOutcome(h.get(url), 404, null);
+    }
+
+    /** S-53: a job that cannot complete reports a 5xx OperationOutcome on its status URL. */
+    @Test
+    void failedJobAnswers500WithOperationOutcome() throws Exception {
+        start(config().withWorkers(0));
+        String status = h.kickoff("/$export?_type=Patient");
+        String jobId = status.substring(status.lastIndexOf('/') + 1);
+        Path files = h.server.exports().files().root();
+        h.close();
+        // A plain file where the job's directory must go: every attempt of the job fails.
+        Files.createDirectories(files);
+        Files.writeString(files.resolve(jobId), "in the way");
+        h = new ExportHarness(TestDatabases.sqlite(dir), dir, config().withWorkers(1));
+        String moved = h.rebase(status);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                .until(() -> h.get(moved).statusCode() == 500);
+        assertOutcome(h.get(moved), 500, "failed");
+    }
+
+    /** S-1, S-2, S-3: the CapabilityStatement declares the three export operations. */
+    @Test
+    void capabilityStatementDeclaresTheExportOperations() throws Exception {
+        start(config().withWorkers(0));
+        JsonNode cs = Json.MAPPER.readTree(h.get(h.base() + "/metadata").body());
+        assertThat(cs.path("instantiates").toString()).contains("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data");
+        JsonNode rest = cs.path("rest").get(0);
+        assertThat(rest.path("operation").toString()).contains("\"name\":\"export\"")
+                .contains("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export");
+        for (JsonNode r : rest.path("resource")) {
+            String type = r.path("type").asText();
+            if (type.equals("Patient") || type.equals("Group")) {
+                assertThat(r.path("operation").get(0).path("name").asText()).isEqualTo("export");
+                assertThat(r.path("operation").get(0).path("definition").asText())
+                        .endsWith(type.equals("Patient") ? "/patient-export" : "/group-export");
+            }
+        }
+    }
+}

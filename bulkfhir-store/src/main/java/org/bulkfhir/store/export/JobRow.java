@@ -1,0 +1,26 @@
+package org.bulkfhir.store.export;
+
+/** A row of {@code export_job}. Instants are epoch milliseconds; {@code types} is a comma list or null. */
+public record JobRow(
+        String id,
+        String clientId,
+        String level,
+        String groupId,
+        String requestUrl,
+        String outputFormat,
+        Long since,
+        String types,
+        String ignored,
+        long transactionTime,
+        JobStatus status,
+        long createdAt,
+        Long startedAt,
+        Long completedAt,
+        Long expiresAt,
+        String error,
+        int tasksTotal,
+        int tasksDone,
+        long plannedRows,
+        long doneRows,
+        long resources) {
+}

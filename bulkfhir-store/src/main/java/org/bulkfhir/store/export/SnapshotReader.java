@@ -1,0 +1,387 @@
+package org.bulkfhir.store.export;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.bulkfhir.store.Database;
+import org.bulkfhir.store.Dialect;
+import org.bulkfhir.store.StoreException;
+
+/**
+ * The reads an export makes, all "as of" a snapshot instant T (the job's transactionTime): a
+ * version is visible at T when {@code last_updated <= T AND (valid_to IS NULL OR valid_to > T)}
+ * and it is not a tombstone. Bodies are streamed as the stored bytes, one row at a time with a
+ * fetch size, so memory does not grow with the export.
+ */
+public final class SnapshotReader {
+    private static final int FETCH = 256;
+    private static final String VISIBLE = " r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?) AND r.deleted = 0";
+
+    private final Database db;
+
+    public SnapshotReader(Database db) {
+        this.db = db;
+    }
+
+    /** Receives rows; may throw to stop the stream (e.g. the task was cancelled). */
+    @FunctionalInterface
+    public interface RowSink {
+        void row(String type, byte[] body) throws IOException;
+    }
+
+    /** Receives deleted resources by type and id. */
+    @FunctionalInterface
+    public interface DeletedSink {
+        void deleted(String type, String id) throws IOException;
+    }
+
+    @FunctionalInterface
+    public interface PkSink {
+        void pk(long pk) throws IOException;
+    }
+
+    @FunctionalInterface
+    public interface KeySink {
+        void key(String sortKey, boolean fullHistory) throws IOException;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface Handler {
+        void handle(ResultSet rs) throws SQLException, IOException;
+    }
+
+    /** Runs a query and hands each row to {@code handler}, streaming (PostgreSQL needs a transaction for cursors). */
+    private long stream(String sql, Binder binder, Handler handler) throws IOException {
+        try (Connection c = db.connection()) {
+            boolean pg = db.dialect() == Dialect.POSTGRESQL;
+            if (pg) {
+                c.setAutoCommit(false);
+            }
+            long n = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(FETCH);
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        handler.handle(rs);
+                        n++;
+                    }
+                }
+            } finally {
+                if (pg) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            }
+            return n;
+        } catch (SQLException e) {
+            throw new StoreException("Export read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String placeholders(int n) {
+        return "?,".repeat(n - 1) + "?";
+    }
+
+    // -------------------------------------------------------------- planning
+
+    /**
+     * Every row key of {@code type} in key order (all versions, so a cheap index-only scan; the
+     * planner only needs row counts to cut ranges), or with {@code since} those updated after it.
+     */
+    public void forEachPk(String type, Long since, PkSink sink) throws IOException {
+        String sql = "SELECT pk FROM resource WHERE res_type = ?" + (since != null ? " AND last_updated > ?" : "")
+                + " ORDER BY pk";
+        stream(sql, ps -> {
+            ps.setString(1, type);
+            if (since != null) {
+                ps.setLong(2, since);
+            }
+        }, rs -> sink.pk(rs.getLong(1)));
+    }
+
+    /**
+     * Fills {@code export_job_patient} with a Patient-level job's patients: every Patient visible
+     * at T. All are "since-filtered" (sort key prefix 1).
+     */
+    public int loadAllPatients(String jobId, long t) {
+        return update("INSERT INTO export_job_patient (job_id, sort_key, patient_id, full_history)"
+                + " SELECT ?, '1' || r.res_id, r.res_id, 0 FROM resource r WHERE r.res_type = 'Patient' AND" + VISIBLE,
+                jobId, ps -> {
+                    ps.setString(1, jobId);
+                    ps.setLong(2, t);
+                    ps.setLong(3, t);
+                });
+    }
+
+    /**
+     * Fills {@code export_job_patient} with a Group's Patient members as of T. With {@code since},
+     * members who were not in the Group at {@code since} get their whole record (sort key prefix
+     * 0, ordered before the others).
+     */
+    public int loadGroupMembers(String jobId, String groupId, long t, Long since) {
+        String asOfT = "SELECT DISTINCT member_id FROM group_member WHERE group_id = ? AND member_type = 'Patient'"
+                + " AND added_at <= ? AND (removed_at IS NULL OR removed_at > ?)";
+        if (since == null) {
+            return update("INSERT INTO export_job_patient (job_id, sort_key, patient_id, full_history)"
+                    + " SELECT ?, '1' || m.member_id, m.member_id, 0 FROM (" + asOfT + ") m", jobId, ps -> {
+                        ps.setString(1, jobId);
+                        ps.setString(2, groupId);
+                        ps.setLong(3, t);
+                        ps.setLong(4, t);
+                    });
+        }
+        String isNew = "NOT EXISTS (SELECT 1 FROM group_member g2 WHERE g2.group_id = ? AND g2.member_type = 'Patient'"
+                + " AND g2.member_id = m.member_id AND g2.added_at <= ? AND (g2.removed_at IS NULL OR g2.removed_at > ?))";
+        return update("INSERT INTO export_job_patient (job_id, sort_key, patient_id, full_history)"
+                + " SELECT ?, CASE WHEN n.is_new = 1 THEN '0' ELSE '1' END || n.member_id, n.member_id, n.is_new FROM"
+                + " (SELECT m.member_id, CASE WHEN " + isNew + " THEN 1 ELSE 0 END AS is_new FROM (" + asOfT + ") m) n",
+                jobId, ps -> {
+                    ps.setString(1, jobId);
+                    ps.setString(2, groupId);
+                    ps.setLong(3, since);
+                    ps.setLong(4, since);
+                    ps.setString(5, groupId);
+                    ps.setLong(6, t);
+                    ps.setLong(7, t);
+                });
+    }
+
+    private int update(String insert, String jobId, Binder binder) {
+        db.writeLock().lock();
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM export_job_patient WHERE job_id = ?")) {
+                    del.setString(1, jobId);
+                    del.executeUpdate();
+                }
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                    binder.bind(ps);
+                    n = ps.executeUpdate();
+                }
+                c.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Listing the export's patients failed: " + e.getMessage(), e);
+        } finally {
+            db.writeLock().unlock();
+        }
+    }
+
+    /** The job's patient sort keys in order, for cutting batches. */
+    public void forEachPatientKey(String jobId, KeySink sink) throws IOException {
+        stream("SELECT sort_key, full_history FROM export_job_patient WHERE job_id = ? ORDER BY sort_key",
+                ps -> ps.setString(1, jobId), rs -> sink.key(rs.getString(1), rs.getInt(2) != 0));
+    }
+
+    // ----------------------------------------------------------------- tasks
+
+    /** Visible resources of one type with keys in {@code lo..hi} (and updated after {@code since}). */
+    public long streamRange(String type, long lo, long hi, long t, Long since, RowSink sink) throws IOException {
+        String sql = "SELECT r.res_type, r.body FROM resource r WHERE r.res_type = ? AND r.pk >= ? AND r.pk <= ? AND"
+                + VISIBLE + (since != null ? " AND r.last_updated > ?" : "") + " ORDER BY r.pk";
+        return stream(sql, ps -> {
+            ps.setString(1, type);
+            ps.setLong(2, lo);
+            ps.setLong(3, hi);
+            ps.setLong(4, t);
+            ps.setLong(5, t);
+            if (since != null) {
+                ps.setLong(6, since);
+            }
+        }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+    }
+
+    /** A patient batch: the job, its sort-key range, and the snapshot filters. */
+    public record Batch(String jobId, String loKey, String hiKey, long t, Long since) {
+    }
+
+    /**
+     * The pks of a batch's compartment resources of {@code types}: those in the compartment of a
+     * batch patient, unless a job patient that sorts before the batch also has them (that
+     * patient's batch exports them), so a resource shared by patients is exported once. The
+     * batch patients' Patient resources are added when {@code withPatients}.
+     */
+    private static String batchPks(int typeCount, boolean withPatients) {
+        String sql = "SELECT c.res_pk FROM export_job_patient jp JOIN idx_compartment c ON c.patient_id = jp.patient_id"
+                + " WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ? AND c.res_type IN ("
+                + placeholders(typeCount) + ") AND c.res_type <> 'Patient'"
+                // Driven from the resource's own compartment rows (usually just this one), never
+                // from the job's patient list, which would make each batch scan all earlier patients.
+                + " AND NOT EXISTS (SELECT 1 FROM idx_compartment c2 WHERE c2.res_pk = c.res_pk"
+                + " AND c2.patient_id <> c.patient_id AND EXISTS (SELECT 1 FROM export_job_patient jp2"
+                + " WHERE jp2.job_id = ? AND jp2.patient_id = c2.patient_id AND jp2.sort_key < ?))";
+        if (withPatients) {
+            sql += " UNION ALL SELECT p.pk FROM export_job_patient jp JOIN resource p ON p.res_type = 'Patient'"
+                    + " AND p.res_id = jp.patient_id WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?";
+        }
+        return sql;
+    }
+
+    private static int bindBatchPks(PreparedStatement ps, int i, Batch b, List<String> types, boolean withPatients)
+            throws SQLException {
+        ps.setString(i++, b.jobId());
+        ps.setString(i++, b.loKey());
+        ps.setString(i++, b.hiKey());
+        for (String type : types) {
+            ps.setString(i++, type);
+        }
+        ps.setString(i++, b.jobId());
+        ps.setString(i++, b.loKey());
+        if (withPatients) {
+            ps.setString(i++, b.jobId());
+            ps.setString(i++, b.loKey());
+            ps.setString(i++, b.hiKey());
+        }
+        return i;
+    }
+
+    /** The compartment types that have rows for the batch's patients. */
+    public List<String> typesInBatch(Batch b) throws IOException {
+        List<String> types = new ArrayList<>();
+        stream("SELECT DISTINCT c.res_type FROM export_job_patient jp JOIN idx_compartment c ON c.patient_id = jp.patient_id"
+                + " WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?", ps -> {
+                    ps.setString(1, b.jobId());
+                    ps.setString(2, b.loKey());
+                    ps.setString(3, b.hiKey());
+                }, rs -> types.add(rs.getString(1)));
+        return types;
+    }
+
+    /** Streams the batch's visible resources of one type, in key order. */
+    public long streamBatch(Batch b, String type, RowSink sink) throws IOException {
+        boolean patients = type.equals("Patient");
+        String pks = patients
+                ? "SELECT p.pk FROM export_job_patient jp JOIN resource p ON p.res_type = 'Patient'"
+                        + " AND p.res_id = jp.patient_id WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?"
+                : batchPks(1, false);
+        String sql = "SELECT r.res_type, r.body FROM resource r WHERE r.pk IN (" + pks + ") AND" + VISIBLE
+                + (b.since() != null ? " AND r.last_updated > ?" : "") + " ORDER BY r.pk";
+        return stream(sql, ps -> {
+            int i;
+            if (patients) {
+                ps.setString(1, b.jobId());
+                ps.setString(2, b.loKey());
+                ps.setString(3, b.hiKey());
+                i = 4;
+            } else {
+                i = bindBatchPks(ps, 1, b, List.of(type), false);
+            }
+            ps.setLong(i++, b.t());
+            ps.setLong(i++, b.t());
+            if (b.since() != null) {
+                ps.setLong(i, b.since());
+            }
+        }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+    }
+
+    /**
+     * Records, once per job, the context resources ({@code contextTypes}) referenced by what the
+     * batch exports. Idempotent, so a re-run batch adds nothing twice.
+     */
+    public void collectContextRefs(Batch b, List<String> types, Collection<String> contextTypes) {
+        if (contextTypes.isEmpty() || types.isEmpty()) {
+            return;
+        }
+        boolean withPatients = types.contains("Patient");
+        String insert = db.dialect() == Dialect.POSTGRESQL ? "INSERT INTO" : "INSERT OR IGNORE INTO";
+        String sql = insert + " export_context_ref (job_id, target_type, target_id)"
+                + " SELECT DISTINCT ?, ref.target_type, ref.target_id FROM idx_reference ref WHERE ref.res_pk IN ("
+                + " SELECT r.pk FROM resource r WHERE r.pk IN (" + batchPks(types.size(), withPatients) + ") AND" + VISIBLE
+                + (b.since() != null ? " AND r.last_updated > ?" : "") + ")"
+                + " AND ref.target_type IN (" + placeholders(contextTypes.size()) + ") AND ref.target_id IS NOT NULL"
+                + (db.dialect() == Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "");
+        db.writeLock().lock();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, b.jobId());
+            i = bindBatchPks(ps, i, b, types, withPatients);
+            ps.setLong(i++, b.t());
+            ps.setLong(i++, b.t());
+            if (b.since() != null) {
+                ps.setLong(i++, b.since());
+            }
+            for (String type : contextTypes) {
+                ps.setString(i++, type);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Collecting context references failed: " + e.getMessage(), e);
+        } finally {
+            db.writeLock().unlock();
+        }
+    }
+
+    /** Context types a job collected references to. */
+    public List<String> contextTypes(String jobId) throws IOException {
+        List<String> types = new ArrayList<>();
+        stream("SELECT DISTINCT target_type FROM export_context_ref WHERE job_id = ? ORDER BY target_type",
+                ps -> ps.setString(1, jobId), rs -> types.add(rs.getString(1)));
+        return types;
+    }
+
+    /** The referenced context resources of one type, as of T (whatever their own lastUpdated). */
+    public long streamContext(String jobId, String type, long t, RowSink sink) throws IOException {
+        String sql = "SELECT r.res_type, r.body FROM export_context_ref x JOIN resource r ON r.res_type = x.target_type"
+                + " AND r.res_id = x.target_id WHERE x.job_id = ? AND x.target_type = ? AND" + VISIBLE + " ORDER BY r.pk";
+        return stream(sql, ps -> {
+            ps.setString(1, jobId);
+            ps.setString(2, type);
+            ps.setLong(3, t);
+            ps.setLong(4, t);
+        }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+    }
+
+    /** Resources of {@code type} deleted after {@code since} and still deleted at T. */
+    public long streamDeleted(String type, long since, long t, DeletedSink sink) throws IOException {
+        String sql = "SELECT r.res_id FROM resource r WHERE r.res_type = ? AND r.deleted = 1 AND r.last_updated > ?"
+                + " AND r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?) ORDER BY r.pk";
+        return stream(sql, ps -> {
+            ps.setString(1, type);
+            ps.setLong(2, since);
+            ps.setLong(3, t);
+            ps.setLong(4, t);
+        }, rs -> sink.deleted(type, rs.getString(1)));
+    }
+
+    /**
+     * Like {@link #streamDeleted} for Patient/Group level: only resources whose last version
+     * before the delete was in a patient's compartment (with {@code jobId}, a job patient's), and
+     * deleted Patients (with {@code jobId}, job patients).
+     */
+    public long streamDeletedInCompartment(String type, String jobId, long since, long t, DeletedSink sink)
+            throws IOException {
+        String member = jobId == null ? "" : " AND c.patient_id IN (SELECT patient_id FROM export_job_patient WHERE job_id = ?)";
+        String cond = type.equals("Patient")
+                ? (jobId == null ? "" : " AND r.res_id IN (SELECT patient_id FROM export_job_patient WHERE job_id = ?)")
+                : " AND EXISTS (SELECT 1 FROM resource v JOIN idx_compartment c ON c.res_pk = v.pk WHERE v.res_type = r.res_type"
+                        + " AND v.res_id = r.res_id AND v.version = r.version - 1" + member + ")";
+        String sql = "SELECT r.res_id FROM resource r WHERE r.res_type = ? AND r.deleted = 1 AND r.last_updated > ?"
+                + " AND r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)" + cond + " ORDER BY r.pk";
+        return stream(sql, ps -> {
+            ps.setString(1, type);
+            ps.setLong(2, since);
+            ps.setLong(3, t);
+            ps.setLong(4, t);
+            if (jobId != null) {
+                ps.setString(5, jobId);
+            }
+        }, rs -> sink.deleted(type, rs.getString(1)));
+    }
+}
