@@ -78,6 +78,9 @@ final class ExportProgress implements ExportListener {
     }
 
     private synchronized void redraw() {
+        if (phase != Phase.POLLING && phase != Phase.DOWNLOADING) {
+            return;
+        }
         double seconds = Math.max(0.001, (System.nanoTime() - start) / 1e9);
         String detail;
         if (phase == Phase.POLLING && filesKnown == 0) {
