@@ -253,8 +253,9 @@ final class ExportCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "Export complete (transactionTime %s) in %s%n", s.transactionTime(), out.toAbsolutePath());
         s.types().forEach((type, t) -> o.printf(Locale.ROOT, "  %-28s %,10d resources %5d file(s) %,12.1f MB%n",
                 type, t.resources(), t.files(), t.bytes() / 1e6));
-        o.printf(Locale.ROOT, "%,d resources, %,.1f MB in %s: %,.0f resources/s, %.1f MB/s%n", s.resources(), s.bytes() / 1e6,
-                Progress.seconds(s.durationMillis() / 1000.0), s.resourcesPerSecond(), s.megabytesPerSecond());
+        o.printf(Locale.ROOT, "%,d resources, %,.1f MB in %s (server export %s): %,.0f resources/s overall, downloads %.1f MB/s%n",
+                s.resources(), s.bytes() / 1e6, Progress.seconds(s.durationMillis() / 1000.0),
+                Progress.seconds(s.manifestMillis() / 1000.0), s.resourcesPerSecond(), s.downloadMegabytesPerSecond());
         if (!s.errors().bySeverity().isEmpty()) {
             o.println("Error files: " + s.errors().bySeverity());
         }

@@ -136,12 +136,13 @@ public final class ExportRunner {
             listener.accepted(statusUrl);
             listener.phase(Phase.POLLING);
             poll(statusUrl);
+            long manifestMillis = (System.nanoTime() - started) / 1_000_000;
             synchronized (state) {
                 state.manifestComplete = true;
             }
             save(true);
             awaitDownloads();
-            return finish(statusUrl, started);
+            return finish(statusUrl, started, manifestMillis);
         } catch (InterruptedException e) {
             throw interrupted();
         } catch (BulkDataException e) {
@@ -425,7 +426,7 @@ public final class ExportRunner {
         }
     }
 
-    private ExportSummary finish(URI statusUrl, long started) throws IOException {
+    private ExportSummary finish(URI statusUrl, long started, long manifestMillis) throws IOException {
         listener.phase(Phase.VERIFYING);
         List<String> outputNames = new ArrayList<>();
         List<String> typedNames = new ArrayList<>();
@@ -478,7 +479,7 @@ public final class ExportRunner {
             resources += e.getValue()[1];
         }
         ExportSummary summary = new ExportSummary(state.transactionTime, types, outputNames.size(), bytes, resources,
-                (System.nanoTime() - started) / 1_000_000, errors, removed, warnings);
+                (System.nanoTime() - started) / 1_000_000, manifestMillis, errors, removed, warnings);
         writeAtomically(out.resolve("summary.json"), summary.toJson());
         ExportState.delete(out);
         if (job.cleanup) {

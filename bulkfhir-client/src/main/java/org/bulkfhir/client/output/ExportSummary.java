@@ -7,13 +7,19 @@ import org.bulkfhir.core.json.Json;
 
 /** What an export brought, written as {@code summary.json} and printed by the command. */
 public record ExportSummary(String transactionTime, Map<String, TypeStats> types, long files, long bytes,
-        long resources, long durationMillis, ErrorFiles.Report errors, long deletedApplied, List<String> warnings) {
+        long resources, long durationMillis, long manifestMillis, ErrorFiles.Report errors, long deletedApplied, List<String> warnings) {
 
     public record TypeStats(long files, long resources, long bytes) {
     }
 
     public double resourcesPerSecond() {
         return durationMillis <= 0 ? 0 : resources * 1000.0 / durationMillis;
+    }
+
+    /** Download rate after the manifest was complete (files listed in partial manifests may start earlier). */
+    public double downloadMegabytesPerSecond() {
+        long d = durationMillis - manifestMillis;
+        return d <= 0 ? 0 : bytes / 1e6 * 1000.0 / d;
     }
 
     public double megabytesPerSecond() {
@@ -27,6 +33,8 @@ public record ExportSummary(String transactionTime, Map<String, TypeStats> types
         types.forEach((type, s) -> t.putObject(type).put("files", s.files()).put("resources", s.resources())
                 .put("bytes", s.bytes()));
         root.put("files", files).put("resources", resources).put("bytes", bytes).put("durationMillis", durationMillis)
+                .put("manifestMillis", manifestMillis)
+                .put("downloadMegabytesPerSecond", Math.round(downloadMegabytesPerSecond() * 100) / 100.0)
                 .put("resourcesPerSecond", Math.round(resourcesPerSecond()))
                 .put("megabytesPerSecond", Math.round(megabytesPerSecond() * 100) / 100.0);
         ObjectNode e = root.putObject("errorFileIssues");
