@@ -210,6 +210,11 @@ public record ExportRequest(
                 default -> throw new IllegalStateException(name);
             }
         }
+        if (organizeBy != null && associated != null) {
+            // Blocks hold the patient's compartment; there is no block for Provenance of other resources.
+            issues.reject("includeAssociatedData", "includeAssociatedData cannot be combined with organizeOutputBy");
+            associated = null;
+        }
         if (since != null && until != null && until <= since) {
             issues.reject("_until", "_until must be later than _since");
             until = null;

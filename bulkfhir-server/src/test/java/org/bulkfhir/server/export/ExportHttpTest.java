@@ -76,8 +76,8 @@ class ExportHttpTest {
         assertOutcome(h.get(b + "/$export?_since=2024-01-01T10:00:00"), 400, "_since");
         assertOutcome(h.get(b + "/$export?_type=Patient,Foo"), 400, "Foo");
         assertOutcome(h.get(b + "/$export?_outputFormat=text/csv"), 400, "_outputFormat");
-        assertOutcome(h.get(b + "/$export?_typeFilter=Observation%3Fstatus%3Dfinal"), 400, "_typeFilter");
-        assertOutcome(h.get(b + "/$export?_elements=id"), 400, "_elements");
+        assertOutcome(h.get(b + "/$export?_typeFilter=Observation%3Fstatus%3Abelow%3Dfinal"), 400, ":below");
+        assertOutcome(h.get(b + "/$export?_elements=Patient.name.given"), 400, "top-level");
         assertOutcome(h.get(b + "/Patient/$export?_type=CodeSystem"), 400, "CodeSystem");
         assertOutcome(h.get(b + "/Patient/$export?_type=Practitioner"), 400, "_type");
         assertOutcome(h.get(b + "/Group/nope/$export"), 404, "Group/nope");
@@ -88,7 +88,8 @@ class ExportHttpTest {
                 + "\"valueReference\":{\"reference\":\"Patient/p1\"}}]}";
         assertOutcome(h.post(b + "/$export", patientParam), 400, "patient");
         assertOutcome(h.post(b + "/$export", patientParam, "Prefer", "respond-async, handling=lenient"), 400, "patient");
-        assertOutcome(h.post(b + "/Patient/$export", patientParam), 400, "patient");
+        assertOutcome(h.post(b + "/Patient/$export", patientParam.replace("Patient/p1", "Patient/nobody")), 400,
+                "Patient/nobody");
         assertOutcome(h.get(b + "/$export-status/00000000-0000-0000-0000-000000000000"), 404, null);
         assertOutcome(h.get(h.base().replace("/fhir", "/files") + "/nojob/00000-Patient-001.ndjson"), 404, null);
         // The three NDJSON spellings are all accepted (S-27).
@@ -103,7 +104,7 @@ class ExportHttpTest {
     @Test
     void lenientIgnoresUnsupportedParametersAndReportsThemInTheErrorFile() throws Exception {
         start(config());
-        String status = h.kickoff("/$export?_foo=1&_typeFilter=Patient%3Fgender%3Dmale&_type=Patient,Nope",
+        String status = h.kickoff("/$export?_foo=1&_typeFilter=Patient%3Fgender%3Aabove%3Dmale&_type=Patient,Nope",
                 "Prefer", "handling=lenient");
         JsonNode m = h.awaitManifest(status);
         assertThat(h.exportedOnce(m)).allMatch(r -> r.startsWith("Patient/")).hasSize(4);
