@@ -485,10 +485,13 @@ public final class SnapshotReader {
 
     private void collectProvenance(String jobId, String exported, IndexedBinder exportedBinds, boolean latest, long t,
                                    Long since, Long until, SqlPredicate provenanceFilter) {
+        // Materialized, so that both databases start from the (few) exported rows and look their
+        // Provenance up by target; inlined, SQLite preferred to walk every Provenance target and
+        // scan resources by date for each.
         String candidates = "SELECT e.res_type AS tt, e.res_id AS tid, p.res_id AS pid, p.pk AS ppk,"
                 + " COALESCE((SELECT MAX(d.low) FROM idx_date d WHERE d.res_pk = p.pk AND d.res_type = 'Provenance'"
                 + " AND d.param = 'recorded'), p.last_updated) AS precorded"
-                + " FROM (" + exported + ") e JOIN idx_reference ref ON ref.res_type = 'Provenance' AND ref.param = 'target'"
+                + " FROM e JOIN idx_reference ref ON ref.res_type = 'Provenance' AND ref.param = 'target'"
                 + " AND ref.target_id = e.res_id AND ref.target_type = e.res_type JOIN resource p ON p.pk = ref.res_pk"
                 + " WHERE" + VISIBLE_P + window("p", since, until) + SqlPredicate.and(provenanceFilter);
         String pick = latest
@@ -496,13 +499,13 @@ public final class SnapshotReader {
                         + " ORDER BY c.precorded DESC, c.ppk DESC) AS rn FROM (" + candidates + ") c) x WHERE x.rn = 1"
                 : "SELECT DISTINCT ?, 'Provenance', c.pid FROM (" + candidates + ") c";
         boolean pg = db.dialect() == Dialect.POSTGRESQL;
-        String sql = (pg ? "INSERT INTO" : "INSERT OR IGNORE INTO") + " export_context_ref (job_id, target_type, target_id) "
+        String sql = "WITH e AS MATERIALIZED (" + exported + ") "
+                + (pg ? "INSERT INTO" : "INSERT OR IGNORE INTO") + " export_context_ref (job_id, target_type, target_id) "
                 + pick + (pg ? " ON CONFLICT DO NOTHING" : "");
         db.writeLock().lock();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
+            int i = exportedBinds.bind(ps, 1);
             ps.setString(i++, jobId);
-            i = exportedBinds.bind(ps, i);
             ps.setLong(i++, t);
             ps.setLong(i++, t);
             i = bindWindow(ps, i, since, until);
