@@ -89,7 +89,7 @@ public final class SearchSqlCompiler {
             }
             b.sql(")");
         } else if (c instanceof SearchQuery.MissingCriterion m) {
-            b.sql(a + ".pk " + (m.missing() ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table(m.kind()));
+            b.sql("+" + a + ".pk " + (m.missing() ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table(m.kind()));
             b.bind(" WHERE res_type = ?", type).bind(" AND param = ?)", m.param());
         } else if (c instanceof SearchQuery.TokenCriterion t) {
             semiJoin(b, a, t.not(), "idx_token", type, t.param());
@@ -158,10 +158,16 @@ public final class SearchSqlCompiler {
         }
     }
 
-    /** Opens {@code a.pk [NOT] IN (SELECT res_pk FROM table WHERE type AND param AND (}; the caller closes {@code ))}. */
+    /**
+     * Opens {@code +a.pk [NOT] IN (SELECT res_pk FROM table WHERE type AND param AND (}; the caller
+     * closes {@code ))}. The unary plus keeps the planner from driving the row lookup from these
+     * lists: SQLite 3.51 turned two such lists on the same key into a nested loop over both
+     * (minutes on 150k Observations); as tests on the key range or batch the caller already
+     * drives, each list is built once and probed per row.
+     */
     private static void semiJoin(SqlPredicate.Builder b, String a, boolean not, String table, String type,
                                  String param) {
-        b.sql(a + ".pk " + (not ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table);
+        b.sql("+" + a + ".pk " + (not ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table);
         b.bind(" WHERE res_type = ?", type).bind(" AND param = ? AND (", param);
     }
 
