@@ -8,9 +8,11 @@ import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
 
 /**
- * The completion manifest of an export (STU2/STU3 shape, S-58…S-65). Each file item may carry
+ * The completion manifest of an export (STU2/STU3 shape, S-58…S-67). Each file item may carry
  * its size in bytes and its SHA-256 in an {@code extension} object, which 1.0.1+ allows on any
- * manifest object; clients that do not know the keys ignore them.
+ * manifest object; clients that do not know the keys ignore them. {@code outputOrganizedBy} is
+ * set for organized output (whose items have no type); {@code next} is the URL of the next
+ * manifest page ({@code link}, with {@code allowPartialManifests}).
  */
 public record Manifest(
         long transactionTime,
@@ -18,13 +20,18 @@ public record Manifest(
         boolean requiresAccessToken,
         List<Item> output,
         List<Item> error,
-        List<Item> deleted) {
+        List<Item> deleted,
+        String outputOrganizedBy,
+        String next) {
 
     public static final String FILE_SIZE_EXTENSION = "https://bulkfhir.org/file-size";
     public static final String SHA256_EXTENSION = "https://bulkfhir.org/sha256";
 
-    /** A file: resource type, absolute URL, line count, and (ours) size and SHA-256 of its NDJSON bytes. */
-    public record Item(String type, String url, long count, Long sizeBytes, String sha256) {
+    /**
+     * A file: resource type (null in organized output), absolute URL, line count, (ours) size and
+     * SHA-256 of its NDJSON bytes, and the file a split block continues in.
+     */
+    public record Item(String type, String url, long count, Long sizeBytes, String sha256, String continuesInFile) {
     }
 
     public Manifest {
@@ -45,7 +52,18 @@ public record Manifest(
                 root.path("requiresAccessToken").asBoolean(false),
                 items(root.path("output")),
                 items(root.path("error")),
-                items(root.path("deleted")));
+                items(root.path("deleted")),
+                root.path("outputOrganizedBy").asText(null),
+                next(root.path("link")));
+    }
+
+    private static String next(JsonNode links) {
+        for (JsonNode l : links) {
+            if ("next".equals(l.path("relation").asText())) {
+                return l.path("url").asText(null);
+            }
+        }
+        return null;
     }
 
     private static List<Item> items(JsonNode array) {
@@ -54,7 +72,7 @@ public record Manifest(
             JsonNode ext = n.path("extension");
             items.add(new Item(n.path("type").asText(null), n.path("url").asText(null), n.path("count").asLong(-1),
                     ext.has(FILE_SIZE_EXTENSION) ? ext.path(FILE_SIZE_EXTENSION).asLong() : null,
-                    ext.path(SHA256_EXTENSION).asText(null)));
+                    ext.path(SHA256_EXTENSION).asText(null), n.path("continuesInFile").asText(null)));
         }
         return items;
     }

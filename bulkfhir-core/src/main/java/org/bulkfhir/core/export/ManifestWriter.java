@@ -24,11 +24,22 @@ public final class ManifestWriter {
             g.writeStringField("transactionTime", FhirInstant.format(m.transactionTime()));
             g.writeStringField("request", m.request());
             g.writeBooleanField("requiresAccessToken", m.requiresAccessToken());
+            if (m.outputOrganizedBy() != null) {
+                g.writeStringField("outputOrganizedBy", m.outputOrganizedBy());
+            }
             items(g, "output", m.output());
             if (includeDeleted) {
                 items(g, "deleted", m.deleted());
             }
             items(g, "error", m.error());
+            if (m.next() != null) {
+                g.writeArrayFieldStart("link");
+                g.writeStartObject();
+                g.writeStringField("relation", "next");
+                g.writeStringField("url", m.next());
+                g.writeEndObject();
+                g.writeEndArray();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -40,9 +51,14 @@ public final class ManifestWriter {
         g.writeArrayFieldStart(field);
         for (Manifest.Item item : items) {
             g.writeStartObject();
-            g.writeStringField("type", item.type());
+            if (item.type() != null) {
+                g.writeStringField("type", item.type());
+            }
             g.writeStringField("url", item.url());
             g.writeNumberField("count", item.count());
+            if (item.continuesInFile() != null) {
+                g.writeStringField("continuesInFile", item.continuesInFile());
+            }
             if (item.sizeBytes() != null || item.sha256() != null) {
                 g.writeObjectFieldStart("extension");
                 if (item.sizeBytes() != null) {

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param janitorInterval how often expired jobs are removed
  * @param minPollInterval polls of a running job closer together than this get 429 (S-50); it is
  *     also the smallest Retry-After the status endpoint advertises
+ * @param manifestPageSize with {@code allowPartialManifests}, files per manifest page (S-66)
  */
 public record ExportConfig(
         Path filesDir,
@@ -33,61 +34,67 @@ public record ExportConfig(
         int maxAttempts,
         int resourcesPerSecondPerWorker,
         Duration janitorInterval,
-        Duration minPollInterval) {
+        Duration minPollInterval,
+        int manifestPageSize) {
 
     public static ExportConfig defaults(Path dataDir) {
         return new ExportConfig(dataDir.resolve("export-files"), Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
                 256L * 1024 * 1024, Duration.ofHours(2), 4, Duration.ofSeconds(60), 50_000, 500, 3, 0,
-                Duration.ofMinutes(1), Duration.ofMillis(500));
+                Duration.ofMinutes(1), Duration.ofMillis(500), 1000);
     }
 
     public ExportConfig withFilesDir(Path dir) {
         return new ExportConfig(dir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withWorkers(int n) {
         return new ExportConfig(filesDir, n, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withFileSplitBytes(long bytes) {
         return new ExportConfig(filesDir, workers, bytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withExpiry(Duration d) {
         return new ExportConfig(filesDir, workers, fileSplitBytes, d, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withMaxActiveJobsPerClient(int n) {
         return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, n, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withLease(Duration d) {
         return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, d, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withTaskSizes(int rows, int patients) {
         return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rows,
-                patients, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval);
+                patients, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withThrottle(int resourcesPerSecond) {
         return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecond, janitorInterval, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecond, janitorInterval, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withJanitorInterval(Duration d) {
         return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, d, minPollInterval);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, d, minPollInterval, manifestPageSize);
     }
 
     public ExportConfig withMinPollInterval(Duration d) {
         return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, d);
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, d, manifestPageSize);
+    }
+
+    public ExportConfig withManifestPageSize(int n) {
+        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
+                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, n);
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bulkfhir.core.export.ExportRequest;
+import org.bulkfhir.core.export.InvalidExportRequestException;
 import org.bulkfhir.core.json.Json;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.export.ExportJobRepository;
@@ -37,6 +38,7 @@ public final class ExportEngine implements AutoCloseable {
     private final ExportJobRepository jobs;
     private final ExportFiles files;
     private final TaskRunner runner;
+    private final SnapshotReader reader;
     private final DownloadTracker downloads = new DownloadTracker();
     private final Janitor janitor;
     private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
@@ -51,7 +53,7 @@ public final class ExportEngine implements AutoCloseable {
         this.config = config;
         this.jobs = new ExportJobRepository(store.database());
         this.files = new ExportFiles(config.filesDir());
-        SnapshotReader reader = new SnapshotReader(store.database());
+        this.reader = new SnapshotReader(store.database());
         this.runner = new TaskRunner(reader, new ExportPlanner(reader, config));
         this.janitor = new Janitor(jobs, files, downloads);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
@@ -107,12 +109,13 @@ public final class ExportEngine implements AutoCloseable {
      * Accepts a validated request: fixes its transactionTime at the store's snapshot fence and
      * stores the job. The export itself runs on the workers.
      */
-    public JobRow kickoff(ExportRequest request, String clientId, String requestUrl) {
+    public JobRow kickoff(ExportRequest request, String clientId, String requestUrl, boolean lenient) {
         if (jobs.activeJobs(clientId) >= config.maxActiveJobsPerClient()) {
             throw new TooManyJobs("This client already has " + config.maxActiveJobsPerClient()
                     + " exports running; wait for one to finish or cancel one");
         }
         long t = store.snapshotTime();
+        request = checkPatients(request, t, lenient);
         String ignored = null;
         if (!request.ignored().isEmpty()) {
             try {
@@ -125,10 +128,51 @@ public final class ExportEngine implements AutoCloseable {
         JobRow job = new JobRow(UUID.randomUUID().toString(), clientId, request.level().code(), request.groupId(),
                 requestUrl, request.outputFormat(), request.since(),
                 request.hasTypes() ? String.join(",", request.types()) : null, ignored, t, JobStatus.ACCEPTED,
-                System.currentTimeMillis(), null, null, null, null, 1, 0, 0, 0, 0);
+                System.currentTimeMillis(), null, null, null, null, 1, 0, 0, 0, 0,
+                request.options().isEmpty() ? null : request.options().toJson());
         jobs.create(job);
         wake();
         return job;
+    }
+
+    /**
+     * The {@code patient} parameter names patients that exist at T and, at Group level, are
+     * members at T (S-39). Under lenient handling the others are dropped and reported; if none
+     * is left the request is refused all the same, since dropping them all would export everyone.
+     */
+    private ExportRequest checkPatients(ExportRequest request, long t, boolean lenient) {
+        List<String> patients = request.options().patients();
+        if (patients.isEmpty()) {
+            return request;
+        }
+        List<String> bad;
+        String why;
+        try {
+            bad = reader.unknownPatients(patients, t);
+            why = "unknown";
+            if (bad.isEmpty() && request.groupId() != null) {
+                bad = reader.nonMembers(request.groupId(), patients, t);
+                why = "not members of Group/" + request.groupId();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (bad.isEmpty()) {
+            return request;
+        }
+        String names = bad.stream().map(id -> "Patient/" + id).collect(java.util.stream.Collectors.joining(", "));
+        if (!lenient || bad.size() == patients.size()) {
+            throw new InvalidExportRequestException("patient", "patient: " + names + (bad.size() == 1 ? " is " : " are ")
+                    + why);
+        }
+        List<ExportRequest.Ignored> ignored = new ArrayList<>(request.ignored());
+        for (String id : bad) {
+            ignored.add(new ExportRequest.Ignored("patient", "patient: Patient/" + id + " is " + why.replace("not members",
+                    "not a member") + "; skipped"));
+        }
+        List<String> dropped = bad;
+        List<String> kept = patients.stream().filter(id -> !dropped.contains(id)).toList();
+        return request.withOptions(request.options().withPatients(kept), ignored);
     }
 
     public Optional<JobRow> job(String id) {

@@ -12,8 +12,9 @@ import org.bulkfhir.store.export.TaskKind;
 /**
  * Splits a job into tasks. System level: per type, key ranges of {@code rowsPerTask} stored rows,
  * cut while streaming the keys in order (never OFFSET paging, which rescans). Patient/Group
- * level: the job's patients as of T are listed in the database and cut into batches; a context
- * task and, with {@code _since}, a deleted task follow.
+ * level: the job's patients as of T (those of the {@code patient} parameter, if given) are
+ * listed in the database and cut into batches. A context task (context resources, collected
+ * Provenance) and, with {@code _since}, a deleted task follow.
  */
 final class ExportPlanner {
     private final SnapshotReader reader;
@@ -27,8 +28,8 @@ final class ExportPlanner {
     record Plan(List<NewTask> tasks, long plannedRows) {
     }
 
-    Plan plan(JobRow job, Claim claim) throws IOException {
-        JobTypes types = JobTypes.of(job);
+    Plan plan(JobRow job, JobFilters filters, Claim claim) throws IOException {
+        JobTypes types = filters.types;
         List<NewTask> tasks = new ArrayList<>();
         long[] planned = {0};
         ExportLevel level = ExportLevel.ofCode(job.level());
@@ -54,9 +55,10 @@ final class ExportPlanner {
             }
         } else {
             if (level == ExportLevel.PATIENT) {
-                reader.loadAllPatients(job.id(), job.transactionTime());
+                reader.loadAllPatients(job.id(), job.transactionTime(), filters.options.patients());
             } else {
-                reader.loadGroupMembers(job.id(), job.groupId(), job.transactionTime(), job.since());
+                reader.loadGroupMembers(job.id(), job.groupId(), job.transactionTime(), job.since(),
+                        filters.options.patients());
             }
             String[] batch = {null, null};
             boolean[] batchFull = {false};
@@ -77,9 +79,10 @@ final class ExportPlanner {
             if (n[0] > 0) {
                 tasks.add(NewTask.patients(batch[0], batch[1], batchFull[0], 0));
             }
-            if (!types.context().isEmpty() && !tasks.isEmpty()) {
-                tasks.add(NewTask.of(TaskKind.CONTEXT));
-            }
+        }
+        // Context resources and Provenance are collected by the tasks above and written after them.
+        if ((!types.context().isEmpty() || types.provenance() != null) && !tasks.isEmpty()) {
+            tasks.add(NewTask.of(TaskKind.CONTEXT));
         }
         if (job.since() != null) {
             tasks.add(NewTask.of(TaskKind.DELETED));

@@ -19,9 +19,16 @@ import org.bulkfhir.store.export.FileRow;
  * the configured size. Lines go to temporary files named after the claim; {@link #publish}
  * renames them to their final names, which depend only on the task and the content order, so
  * a task that is run again after a crash overwrites its earlier files instead of adding new ones.
+ *
+ * <p>Organized output ({@code organizeOutputBy}, S-78) is written in blocks: a header line, then
+ * the block's resources. A block is held in memory up to {@link #BLOCK_BUFFER} bytes so it can
+ * move whole to the next file when it would not fit; a larger block starts a file of its own and
+ * is split only when it alone exceeds the file size, each continuation starting with the header
+ * again and the earlier file naming the next one ({@code continuesInFile}).
  */
 public final class NdjsonFileWriter implements Closeable {
     private static final byte NEWLINE = '\n';
+    static final long BLOCK_BUFFER = 8L << 20;
 
     private final Path dir;
     private final String jobId;
@@ -30,6 +37,10 @@ public final class NdjsonFileWriter implements Closeable {
     private final long splitBytes;
     private final List<Sealed> sealed = new ArrayList<>();
     private Open current;
+    private byte[] blockHeader;
+    private List<byte[]> blockLines;
+    private long blockBytes;
+    private String blockType;
 
     /** A finished file waiting to be published. */
     private record Sealed(Path temp, FileRow row) {
@@ -50,8 +61,7 @@ public final class NdjsonFileWriter implements Closeable {
             this.kind = kind;
             this.type = type;
             this.part = part;
-            String label = kind.equals("output") ? type : kind;
-            this.name = String.format("%05d-%s-%03d.ndjson", taskSeq, label, part);
+            this.name = nameFor(kind, type, part);
             this.temp = dir.resolve(name + "." + attempt + ".tmp");
             this.out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
             try {
@@ -70,10 +80,10 @@ public final class NdjsonFileWriter implements Closeable {
             bytes += line.length + 1L;
         }
 
-        Sealed seal() throws IOException {
+        Sealed seal(String continuesIn) throws IOException {
             out.close();
             return new Sealed(temp, new FileRow(jobId, name, taskSeq, kind, type, count, bytes,
-                    HexFormat.of().formatHex(sha.digest())));
+                    HexFormat.of().formatHex(sha.digest()), continuesIn, 0));
         }
     }
 
@@ -86,15 +96,20 @@ public final class NdjsonFileWriter implements Closeable {
         Files.createDirectories(dir);
     }
 
+    private String nameFor(String kind, String type, int part) {
+        String label = kind.equals("output") ? type : kind;
+        return String.format("%05d-%s-%03d.ndjson", taskSeq, label, part);
+    }
+
     /** Appends one line (a resource's bytes, without newline) to the file of {@code kind}/{@code type}. */
     public void write(String kind, String type, byte[] line) throws IOException {
         if (current != null && (!current.kind.equals(kind) || !current.type.equals(type))) {
-            sealed.add(current.seal());
+            sealed.add(current.seal(null));
             current = null;
         }
         if (current != null && current.count > 0 && current.bytes + line.length + 1 > splitBytes) {
             int next = current.part + 1;
-            sealed.add(current.seal());
+            sealed.add(current.seal(null));
             current = new Open(kind, type, next);
         }
         if (current == null) {
@@ -113,10 +128,86 @@ public final class NdjsonFileWriter implements Closeable {
         return part;
     }
 
+    // ------------------------------------------------------------- blocks
+
+    /** Starts a block of organized output (files of kind output, labelled {@code type}) under {@code header}. */
+    public void startBlock(String type, byte[] header) throws IOException {
+        if (blockHeader != null) {
+            endBlock();
+        }
+        if (current != null && (!current.kind.equals("output") || !current.type.equals(type))) {
+            sealed.add(current.seal(null));
+            current = null;
+        }
+        blockHeader = header;
+        blockLines = new ArrayList<>();
+        blockBytes = header.length + 1L;
+        blockType = type;
+    }
+
+    /** Adds a resource to the open block. */
+    public void writeInBlock(byte[] line) throws IOException {
+        if (blockLines != null) {
+            blockLines.add(line);
+            blockBytes += line.length + 1L;
+            if (blockBytes > Math.min(splitBytes, BLOCK_BUFFER)) {
+                // Too big to hold: it gets a file of its own and is streamed from here on.
+                if (current != null && current.count > 0) {
+                    sealed.add(current.seal(null));
+                    current = new Open("output", blockType, nextPart("output", blockType));
+                }
+                flushBlock();
+                blockLines = null;
+            }
+            return;
+        }
+        streamInBlock(line);
+    }
+
+    /** A line of a block being streamed: past the file size, the block goes on in the next file. */
+    private void streamInBlock(byte[] line) throws IOException {
+        if (current.count > 1 && current.bytes + line.length + 1 > splitBytes) {
+            Open next = new Open("output", blockType, current.part + 1);
+            sealed.add(current.seal(next.name));
+            current = next;
+            current.write(blockHeader);
+        }
+        current.write(line);
+    }
+
+    /** Closes the open block, moving it whole to a new file when it does not fit in the current one. */
+    public void endBlock() throws IOException {
+        if (blockHeader == null) {
+            return;
+        }
+        if (blockLines != null) {
+            if (current != null && current.count > 0 && current.bytes + blockBytes > splitBytes) {
+                int next = current.part + 1;
+                sealed.add(current.seal(null));
+                current = new Open("output", blockType, next);
+            }
+            flushBlock();
+        }
+        blockHeader = null;
+        blockLines = null;
+        blockBytes = 0;
+    }
+
+    private void flushBlock() throws IOException {
+        if (current == null) {
+            current = new Open("output", blockType, nextPart("output", blockType));
+        }
+        current.write(blockHeader);
+        for (byte[] line : blockLines) {
+            streamInBlock(line);
+        }
+    }
+
     /** Seals the open file; returns every file of the task. */
     public List<FileRow> finish() throws IOException {
+        endBlock();
         if (current != null) {
-            sealed.add(current.seal());
+            sealed.add(current.seal(null));
             current = null;
         }
         return sealed.stream().map(Sealed::row).toList();

@@ -27,7 +27,9 @@ final class TaskRunner {
 
     Completion run(JobRow job, Claim claim, NdjsonFileWriter out) throws IOException {
         TaskRow task = claim.task;
-        JobTypes types = JobTypes.of(job);
+        JobFilters filters = new JobFilters(job);
+        JobTypes types = filters.types;
+        Long until = filters.options.until();
         long t = job.transactionTime();
         List<NewTask> newTasks = List.of();
         long planned = 0;
@@ -35,52 +37,71 @@ final class TaskRunner {
         switch (task.kind()) {
             case PLAN -> {
                 writeIgnoredParameters(job, out);
-                ExportPlanner.Plan plan = planner.plan(job, claim);
+                ExportPlanner.Plan plan = planner.plan(job, filters, claim);
                 newTasks = plan.tasks();
                 planned = plan.plannedRows();
             }
             case RANGE -> {
-                reader.streamRange(task.resType(), task.loPk(), task.hiPk(), t, job.since(), (type, body) -> {
+                SnapshotReader.Range range = new SnapshotReader.Range(task.resType(), task.loPk(), task.hiPk(), t,
+                        job.since(), until, filters.forType(task.resType(), "r"));
+                reader.streamRange(range, (type, body) -> {
                     claim.row();
-                    out.write("output", type, body);
+                    out.write("output", type, filters.output(type, body));
                 });
+                if (types.provenance() != null) {
+                    claim.check();
+                    reader.collectRangeProvenance(job.id(), range, types.provenance());
+                }
                 rows = task.estimate();
             }
             case PATIENTS -> {
                 Long since = task.fullHistory() ? null : job.since();
-                SnapshotReader.Batch batch = new SnapshotReader.Batch(job.id(), task.loKey(), task.hiKey(), t, since);
-                List<String> present = reader.typesInBatch(batch);
-                for (String type : types.output()) {
-                    if (type.equals("Patient") || present.contains(type)) {
-                        reader.streamBatch(batch, type, (rt, body) -> {
-                            claim.row();
-                            out.write("output", rt, body);
-                        });
+                SnapshotReader.Batch batch = new SnapshotReader.Batch(job.id(), task.loKey(), task.hiKey(), t, since,
+                        until);
+                if (filters.options.organizeOutputBy() != null) {
+                    writeBlocks(batch, filters, claim, out);
+                } else {
+                    List<String> present = reader.typesInBatch(batch);
+                    for (String type : types.output()) {
+                        if (type.equals("Patient") || present.contains(type)) {
+                            reader.streamBatch(batch, type, filters.forType(type, "r"), (rt, body) -> {
+                                claim.row();
+                                out.write("output", rt, filters.output(rt, body));
+                            });
+                        }
+                    }
+                    claim.check();
+                    reader.collectContextRefs(batch, types.output(), types.context(), filters.forAllTypes("r"));
+                    if (types.provenance() != null) {
+                        reader.collectBatchProvenance(batch, types.provenance(), types.output(),
+                                filters.forAllTypes("r"), filters.forType("Provenance", "p"));
                     }
                 }
-                claim.check();
-                reader.collectContextRefs(batch, types.output(), types.context());
             }
             case CONTEXT -> {
                 for (String type : reader.contextTypes(job.id())) {
-                    reader.streamContext(job.id(), type, t, (rt, body) -> {
+                    // Collected Provenance were filtered when collected (or, associated data, are not filtered).
+                    var filter = type.equals("Provenance") ? null : filters.forType(type, "r");
+                    reader.streamContext(job.id(), type, t, filter, (rt, body) -> {
                         claim.row();
-                        out.write("output", rt, body);
+                        out.write("output", rt, filters.output(rt, body));
                     });
                 }
             }
             case DELETED -> {
                 boolean system = ExportLevel.ofCode(job.level()) == ExportLevel.SYSTEM;
-                String memberJob = ExportLevel.ofCode(job.level()) == ExportLevel.GROUP ? job.id() : null;
+                boolean listed = ExportLevel.ofCode(job.level()) == ExportLevel.GROUP
+                        || !filters.options.patients().isEmpty();
+                String memberJob = listed ? job.id() : null;
                 for (String type : types.output()) {
                     SnapshotReader.DeletedSink sink = (rt, id) -> {
                         claim.row();
                         out.write("deleted", "Bundle", deleteBundle(rt, id));
                     };
                     if (system) {
-                        reader.streamDeleted(type, job.since(), t, sink);
+                        reader.streamDeleted(type, job.since(), until, t, sink);
                     } else {
-                        reader.streamDeletedInCompartment(type, memberJob, job.since(), t, sink);
+                        reader.streamDeletedInCompartment(type, memberJob, job.since(), until, t, sink);
                     }
                 }
             }
@@ -88,6 +109,42 @@ final class TaskRunner {
         }
         long resources = out.resources();
         return new Completion(resources, rows, out.finish(), newTasks, planned);
+    }
+
+    /**
+     * Organized output (S-78): one block per patient, opened by a header Parameters resource
+     * naming the patient, holding the patient's Patient resource and compartment resources.
+     */
+    private void writeBlocks(SnapshotReader.Batch batch, JobFilters filters, Claim claim, NdjsonFileWriter out)
+            throws IOException {
+        String[] open = {null};
+        reader.streamOrganized(batch, filters.types.output(), filters.forAllTypes("r"), (patient, type, body) -> {
+            claim.row();
+            if (!patient.equals(open[0])) {
+                out.startBlock("Patient", header(patient));
+                open[0] = patient;
+            }
+            out.writeInBlock(filters.output(type, body));
+        });
+        out.endBlock();
+    }
+
+    static byte[] header(String patientId) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(buf)) {
+            g.writeStartObject();
+            g.writeStringField("resourceType", "Parameters");
+            g.writeArrayFieldStart("parameter");
+            g.writeStartObject();
+            g.writeStringField("name", "header");
+            g.writeObjectFieldStart("valueReference");
+            g.writeStringField("reference", "Patient/" + patientId);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return buf.toByteArray();
     }
 
     /** One OperationOutcome line per parameter ignored under {@code handling=lenient} (S-24). */

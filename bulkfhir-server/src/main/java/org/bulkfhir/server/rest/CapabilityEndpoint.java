@@ -1,17 +1,15 @@
 package org.bulkfhir.server.rest;
 
-import ca.uhn.fhir.context.RuntimeResourceDefinition;
-import ca.uhn.fhir.context.RuntimeSearchParam;
-import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import org.bulkfhir.core.fhir.Fhir;
+import org.bulkfhir.core.search.SearchParamKind;
+import org.bulkfhir.core.search.SearchParameters;
 import org.bulkfhir.server.http.BaseUrls;
 import org.bulkfhir.server.http.Exchange;
 import org.bulkfhir.server.http.Router;
@@ -26,16 +24,14 @@ import org.hl7.fhir.r4.model.Enumerations;
  * {@code GET [base]/metadata}: a CapabilityStatement that instantiates the Bulk Data IG's, puts
  * system export in {@code rest.operation} and Patient/Group export under their resources with
  * the operation name {@code export} (S-1, S-2, errata FHIR-34235), and lists every resource type
- * with the search parameters the store indexes (S-3). Built once per base URL.
+ * with the search parameters usable in {@code _typeFilter} (S-3), from the same table the
+ * {@code _typeFilter} parser checks against. Built once per base URL.
  */
 public final class CapabilityEndpoint {
     public static final String BULK_DATA_CAPABILITY = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data";
     public static final String EXPORT_OP = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export";
     public static final String PATIENT_EXPORT_OP = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export";
     public static final String GROUP_EXPORT_OP = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export";
-    static final Set<RestSearchParameterTypeEnum> INDEXED_KINDS = EnumSet.of(RestSearchParameterTypeEnum.TOKEN,
-            RestSearchParameterTypeEnum.STRING, RestSearchParameterTypeEnum.DATE, RestSearchParameterTypeEnum.REFERENCE,
-            RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.URI);
 
     private final Map<String, byte[]> byBase = new ConcurrentHashMap<>();
     private final BaseUrls urls;
@@ -86,14 +82,11 @@ public final class CapabilityEndpoint {
             if (type.equals("Patient")) {
                 resource.addOperation().setName("export").setDefinition(PATIENT_EXPORT_OP);
             }
-            RuntimeResourceDefinition def = Fhir.r4().getResourceDefinition(type);
-            for (RuntimeSearchParam sp : def.getSearchParams()) {
-                if (!INDEXED_KINDS.contains(sp.getParamType())) {
-                    continue;
-                }
-                resource.addSearchParam().setName(sp.getName())
-                        .setType(Enumerations.SearchParamType.fromCode(sp.getParamType().getCode()))
-                        .setDocumentation(type.equals("Group") && Set.of("identifier", "name", "_id").contains(sp.getName())
+            // Exactly the parameters the _typeFilter parser accepts for this type.
+            for (Map.Entry<String, SearchParamKind> sp : SearchParameters.forType(type).entrySet()) {
+                resource.addSearchParam().setName(sp.getKey())
+                        .setType(Enumerations.SearchParamType.fromCode(sp.getValue().code()))
+                        .setDocumentation(type.equals("Group") && Set.of("identifier", "name", "_id").contains(sp.getKey())
                                 ? "Usable in Group search and in _typeFilter" : "Usable in _typeFilter");
             }
         }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 import org.awaitility.Awaitility;
 import org.bulkfhir.core.json.Json;
@@ -76,8 +77,8 @@ class ExportHttpTest {
         assertOutcome(h.get(b + "/$export?_since=2024-01-01T10:00:00"), 400, "_since");
         assertOutcome(h.get(b + "/$export?_type=Patient,Foo"), 400, "Foo");
         assertOutcome(h.get(b + "/$export?_outputFormat=text/csv"), 400, "_outputFormat");
-        assertOutcome(h.get(b + "/$export?_typeFilter=Observation%3Fstatus%3Dfinal"), 400, "_typeFilter");
-        assertOutcome(h.get(b + "/$export?_elements=id"), 400, "_elements");
+        assertOutcome(h.get(b + "/$export?_typeFilter=Observation%3Fstatus%3Abelow%3Dfinal"), 400, ":below");
+        assertOutcome(h.get(b + "/$export?_elements=Patient.name.given"), 400, "top-level");
         assertOutcome(h.get(b + "/Patient/$export?_type=CodeSystem"), 400, "CodeSystem");
         assertOutcome(h.get(b + "/Patient/$export?_type=Practitioner"), 400, "_type");
         assertOutcome(h.get(b + "/Group/nope/$export"), 404, "Group/nope");
@@ -88,7 +89,8 @@ class ExportHttpTest {
                 + "\"valueReference\":{\"reference\":\"Patient/p1\"}}]}";
         assertOutcome(h.post(b + "/$export", patientParam), 400, "patient");
         assertOutcome(h.post(b + "/$export", patientParam, "Prefer", "respond-async, handling=lenient"), 400, "patient");
-        assertOutcome(h.post(b + "/Patient/$export", patientParam), 400, "patient");
+        assertOutcome(h.post(b + "/Patient/$export", patientParam.replace("Patient/p1", "Patient/nobody")), 400,
+                "Patient/nobody");
         assertOutcome(h.get(b + "/$export-status/00000000-0000-0000-0000-000000000000"), 404, null);
         assertOutcome(h.get(h.base().replace("/fhir", "/files") + "/nojob/00000-Patient-001.ndjson"), 404, null);
         // The three NDJSON spellings are all accepted (S-27).
@@ -103,7 +105,7 @@ class ExportHttpTest {
     @Test
     void lenientIgnoresUnsupportedParametersAndReportsThemInTheErrorFile() throws Exception {
         start(config());
-        String status = h.kickoff("/$export?_foo=1&_typeFilter=Patient%3Fgender%3Dmale&_type=Patient,Nope",
+        String status = h.kickoff("/$export?_foo=1&_typeFilter=Patient%3Fgender%3Aabove%3Dmale&_type=Patient,Nope",
                 "Prefer", "handling=lenient");
         JsonNode m = h.awaitManifest(status);
         assertThat(h.exportedOnce(m)).allMatch(r -> r.startsWith("Patient/")).hasSize(4);
@@ -148,6 +150,77 @@ class ExportHttpTest {
         String jobId = status.substring(status.lastIndexOf('/') + 1);
         assertThat(h.jobs().files(jobId)).isEmpty();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(h.server.exports().files().jobDir(jobId)));
+    }
+
+    /** S-43, S-57, S-66, S-47: while running, 202 with a manifest of the files sealed so far; a served page never changes. */
+    @Test
+    void partialManifestsWhileRunningListSealedFilesAndNeverChange() throws Exception {
+        start(config().withWorkers(1).withThrottle(400).withTaskSizes(40, 2).withManifestPageSize(3)
+                .withMinPollInterval(Duration.ofMillis(100)));
+        bulk("Observation", 600);
+        String status = h.kickoff("/$export?_type=Observation&allowPartialManifests=true");
+        JsonNode[] firstSeen = {null};
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            HttpResponse<byte[]> r = h.get(status);
+            if (r.statusCode() == 202 && r.body().length > 0) {
+                assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+                firstSeen[0] = Json.MAPPER.readTree(r.body());
+                return true;
+            }
+            assertThat(r.statusCode()).isIn(202, 429);
+            return false;
+        });
+        JsonNode first = firstSeen[0];
+        assertThat(first.path("output").size()).isBetween(1, 3);
+        for (JsonNode item : first.path("output")) {
+            assertThat(h.lines(item.path("url").asText())).hasSize(item.path("count").asInt());
+        }
+        // Later answers, running or done, repeat page 1 unchanged except for the link that appears.
+        JsonNode done = h.awaitManifest(status);
+        assertThat(done.path("output")).isEqualTo(first.path("output"));
+        assertThat(done.path("transactionTime")).isEqualTo(first.path("transactionTime"));
+        assertThat(done.path("link").get(0).path("relation").asText()).isEqualTo("next");
+        int resources = 0;
+        JsonNode page = done;
+        while (page != null) {
+            assertThat(page.path("output").size()).isBetween(1, 3);
+            resources += page.path("output").findValues("count").stream().mapToInt(JsonNode::asInt).sum();
+            String next = page.path("link").path(0).path("url").asText(null);
+            page = next == null ? null : Json.MAPPER.readTree(h.get(next).body());
+        }
+        assertThat(resources).isEqualTo(600 + 5);
+        assertOutcome(h.get(status + "?page=99"), 404, "page");
+    }
+
+    /** S-44, S-56, S-47, S-51, S-53: separate-export-status: Preference-Applied, then 200 + X-Export-Status. */
+    @Test
+    void separateExportStatusAnswers200WithTheJobStatusInAHeader() throws Exception {
+        start(config().withWorkers(1).withThrottle(300).withTaskSizes(50, 2).withMinPollInterval(Duration.ofMillis(100)));
+        bulk("Observation", 300);
+        HttpResponse<byte[]> kick = h.get(h.base() + "/$export?_type=Observation", "Prefer",
+                "respond-async, separate-export-status");
+        assertThat(kick.statusCode()).isEqualTo(202);
+        assertThat(kick.headers().firstValue("Preference-Applied").orElse(""))
+                .isEqualTo("respond-async, separate-export-status");
+        String status = kick.headers().firstValue("Content-Location").orElseThrow();
+        HttpResponse<byte[]> running = h.get(status);
+        assertThat(running.statusCode()).isEqualTo(200);
+        assertThat(running.headers().firstValue("X-Export-Status")).contains("202 Accepted");
+        assertThat(running.headers().firstValue("X-Progress")).isPresent();
+        AtomicReference<HttpResponse<byte[]>> done = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            HttpResponse<byte[]> r = h.get(status);
+            if (r.statusCode() == 200 && r.headers().firstValue("X-Export-Status").orElse("").equals("200 OK")) {
+                done.set(r);
+                return true;
+            }
+            return false;
+        });
+        JsonNode m = Json.MAPPER.readTree(done.get().body());
+        assertThat(m.path("output").findValues("count").stream().mapToInt(JsonNode::asInt).sum()).isEqualTo(300 + 5);
+        // Without the preference nothing changes.
+        HttpResponse<byte[]> plain = h.get(h.base() + "/$export?_type=Patient", "Prefer", "respond-async");
+        assertThat(plain.headers().firstValue("Preference-Applied")).isEmpty();
     }
 
     void bulk(String type, int n) {
@@ -286,7 +359,28 @@ class ExportHttpTest {
         assertOutcome(h.get(moved), 500, "failed");
     }
 
-    /** S-1, S-2, S-3: the CapabilityStatement declares the three export operations. */
+    /** S-53, S-56: a failed job under separate-export-status answers 200 with X-Export-Status 500 and the OperationOutcome. */
+    @Test
+    void failedJobUnderSeparateExportStatusAnswers200With500InTheHeader() throws Exception {
+        start(config().withWorkers(0));
+        HttpResponse<byte[]> kick = h.get(h.base() + "/$export?_type=Patient", "Prefer",
+                "respond-async,separate-export-status");
+        String status = kick.headers().firstValue("Content-Location").orElseThrow();
+        String jobId = status.substring(status.lastIndexOf('/') + 1);
+        Path files = h.server.exports().files().root();
+        h.close();
+        Files.createDirectories(files);
+        Files.writeString(files.resolve(jobId), "in the way");
+        h = new ExportHarness(TestDatabases.sqlite(dir), dir, config().withWorkers(1));
+        String moved = h.rebase(status);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                .until(() -> h.get(moved).headers().firstValue("X-Export-Status").orElse("").startsWith("500"));
+        HttpResponse<byte[]> r = h.get(moved);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(r.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
+    }
+
+    /** S-1, S-2, S-3: the CapabilityStatement declares the three export operations and the filterable parameters. */
     @Test
     void capabilityStatementDeclaresTheExportOperations() throws Exception {
         start(config().withWorkers(0));
@@ -297,6 +391,14 @@ class ExportHttpTest {
                 .contains("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export");
         for (JsonNode r : rest.path("resource")) {
             String type = r.path("type").asText();
+            // S-3: the searchParams are exactly what _typeFilter accepts.
+            java.util.Set<String> listed = new java.util.TreeSet<>();
+            r.path("searchParam").forEach(sp -> listed.add(sp.path("name").asText()));
+            assertThat(listed).isEqualTo(org.bulkfhir.core.search.SearchParameters.forType(type).keySet());
+            if (type.equals("Observation")) {
+                assertThat(listed).contains("_id", "_lastUpdated", "_tag", "_profile", "_security", "category", "date",
+                        "value-quantity", "subject");
+            }
             if (type.equals("Patient") || type.equals("Group")) {
                 assertThat(r.path("operation").get(0).path("name").asText()).isEqualTo("export");
                 assertThat(r.path("operation").get(0).path("definition").asText())

@@ -21,9 +21,11 @@ import org.bulkfhir.store.StoreException;
 public final class ExportJobRepository {
     private static final String JOB_COLUMNS = "id, client_id, level, group_id, request_url, output_format, since_ms,"
             + " types, ignored, transaction_time, status, created_at, started_at, completed_at, expires_at, error,"
-            + " tasks_total, tasks_done, planned_rows, done_rows, resources";
+            + " tasks_total, tasks_done, planned_rows, done_rows, resources, options";
     private static final String TASK_COLUMNS = "id, job_id, seq, kind, res_type, lo_pk, hi_pk, lo_key, hi_key,"
             + " full_history, attempts, lease_owner, estimate";
+    private static final String FILE_COLUMNS = "job_id, name, task_seq, kind, res_type, line_count, bytes, sha256,"
+            + " continues_in, seq";
     private static final String ACTIVE = "('accepted','running')";
 
     private final Database db;
@@ -82,7 +84,7 @@ public final class ExportJobRepository {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_job (id, client_id, level, group_id,"
                     + " request_url, output_format, since_ms, types, ignored, transaction_time, status, created_at,"
-                    + " tasks_total, last_served) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,0)")) {
+                    + " tasks_total, last_served, options) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,0,?)")) {
                 ps.setString(1, j.id());
                 ps.setString(2, j.clientId());
                 ps.setString(3, j.level());
@@ -95,6 +97,7 @@ public final class ExportJobRepository {
                 ps.setLong(10, j.transactionTime());
                 ps.setString(11, JobStatus.ACCEPTED.code());
                 ps.setLong(12, j.createdAt());
+                ps.setString(13, j.options());
                 ps.executeUpdate();
             }
             insertTasks(c, j.id(), 0, List.of(NewTask.of(TaskKind.PLAN)));
@@ -159,7 +162,8 @@ public final class ExportJobRepository {
                     return false;
                 }
             }
-            for (String table : List.of("export_task", "export_file", "export_job_patient", "export_context_ref")) {
+            for (String table : List.of("export_task", "export_file", "export_job_patient", "export_context_ref",
+                    "export_manifest_page")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE job_id = ?")) {
                     ps.setString(1, jobId);
                     ps.executeUpdate();
@@ -225,14 +229,14 @@ public final class ExportJobRepository {
     /**
      * Claims the next task: pending, or running under an expired lease (its worker died). Jobs
      * take turns: the job served least recently goes first. A context task waits until every
-     * patient batch of its job is done, since it exports what they referenced.
+     * patient batch and range of its job is done, since it exports what they referenced.
      */
     public Optional<TaskRow> claim(String owner, long now, long leaseUntil) {
         String pick = "SELECT t.id FROM export_task t JOIN export_job j ON j.id = t.job_id"
                 + " WHERE j.status IN " + ACTIVE
                 + " AND (t.status = 'pending' OR (t.status = 'running' AND t.lease_until < ?))"
                 + " AND (t.kind <> 'context' OR NOT EXISTS (SELECT 1 FROM export_task o WHERE o.job_id = t.job_id"
-                + " AND o.kind IN ('plan','patients') AND o.status <> 'done'))"
+                + " AND o.kind IN ('plan','patients','range') AND o.status <> 'done'))"
                 + " ORDER BY j.last_served, t.seq LIMIT 1"
                 + (db.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE OF t SKIP LOCKED" : "");
         String sql = "UPDATE export_task SET status = 'running', lease_owner = ?, lease_until = ?,"
@@ -350,8 +354,17 @@ public final class ExportJobRepository {
                 insertTasks(c, task.jobId(), task.seq() + 1, done.newTasks());
             }
             publisher.publish();
+            // The job row updated above stays locked until commit, so seq is assigned one completion at a time.
+            long seq = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM export_file WHERE job_id = ?")) {
+                ps.setString(1, task.jobId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_file (job_id, name, task_seq, kind,"
-                    + " res_type, line_count, bytes, sha256) VALUES (?,?,?,?,?,?,?,?)")) {
+                    + " res_type, line_count, bytes, sha256, continues_in, seq) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
                 for (FileRow f : done.files()) {
                     ps.setString(1, f.jobId());
                     ps.setString(2, f.name());
@@ -361,6 +374,8 @@ public final class ExportJobRepository {
                     ps.setLong(6, f.count());
                     ps.setLong(7, f.bytes());
                     ps.setString(8, f.sha256());
+                    ps.setString(9, f.continuesIn());
+                    ps.setLong(10, ++seq);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -382,8 +397,8 @@ public final class ExportJobRepository {
     public List<FileRow> files(String jobId) {
         return read(c -> {
             List<FileRow> files = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT job_id, name, task_seq, kind, res_type, line_count,"
-                    + " bytes, sha256 FROM export_file WHERE job_id = ? ORDER BY task_seq, name")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM export_file"
+                    + " WHERE job_id = ? ORDER BY task_seq, name")) {
                 ps.setString(1, jobId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -397,8 +412,8 @@ public final class ExportJobRepository {
 
     public Optional<FileRow> file(String jobId, String name) {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT job_id, name, task_seq, kind, res_type, line_count,"
-                    + " bytes, sha256 FROM export_file WHERE job_id = ? AND name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM export_file"
+                    + " WHERE job_id = ? AND name = ?")) {
                 ps.setString(1, jobId);
                 ps.setString(2, name);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -408,13 +423,100 @@ public final class ExportJobRepository {
         });
     }
 
+    /** A frozen manifest page: its files in seal order, and whether sealed files follow it. */
+    public record ManifestPage(int page, List<FileRow> files, boolean more) {
+    }
+
+    /**
+     * Page {@code page} (1-based) of a job's files. The first time a page is asked for, it is
+     * frozen with the next {@code pageSize} (at most) sealed files after the previous page; from
+     * then on it always lists exactly those (S-57). Empty when the page does not exist: the
+     * previous one was never served, or no file is there to freeze it with yet.
+     */
+    public Optional<ManifestPage> manifestPage(String jobId, int page, int pageSize) {
+        boolean pg = db.dialect() == Dialect.POSTGRESQL;
+        return Optional.ofNullable(write(c -> {
+            long[] range = pageRange(c, jobId, page);
+            if (range == null) {
+                long after = 0;
+                if (page > 1) {
+                    long[] previous = pageRange(c, jobId, page - 1);
+                    if (previous == null) {
+                        return null;
+                    }
+                    after = previous[1];
+                }
+                long first = -1;
+                long last = -1;
+                try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM export_file WHERE job_id = ? AND seq > ?"
+                        + " ORDER BY seq LIMIT ?")) {
+                    ps.setString(1, jobId);
+                    ps.setLong(2, after);
+                    ps.setInt(3, pageSize);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            first = first < 0 ? rs.getLong(1) : first;
+                            last = rs.getLong(1);
+                        }
+                    }
+                }
+                if (first < 0) {
+                    return null;
+                }
+                try (PreparedStatement ps = c.prepareStatement((pg ? "INSERT INTO" : "INSERT OR IGNORE INTO")
+                        + " export_manifest_page (job_id, page, first_seq, last_seq) VALUES (?,?,?,?)"
+                        + (pg ? " ON CONFLICT DO NOTHING" : ""))) {
+                    ps.setString(1, jobId);
+                    ps.setInt(2, page);
+                    ps.setLong(3, first);
+                    ps.setLong(4, last);
+                    ps.executeUpdate();
+                }
+                range = pageRange(c, jobId, page);
+            }
+            List<FileRow> files = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM export_file WHERE job_id = ?"
+                    + " AND seq >= ? AND seq <= ? ORDER BY seq")) {
+                ps.setString(1, jobId);
+                ps.setLong(2, range[0]);
+                ps.setLong(3, range[1]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        files.add(file(rs));
+                    }
+                }
+            }
+            boolean more;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM export_file WHERE job_id = ? AND seq > ? LIMIT 1")) {
+                ps.setString(1, jobId);
+                ps.setLong(2, range[1]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    more = rs.next();
+                }
+            }
+            return new ManifestPage(page, files, more);
+        }));
+    }
+
+    private static long[] pageRange(Connection c, String jobId, int page) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq FROM export_manifest_page"
+                + " WHERE job_id = ? AND page = ?")) {
+            ps.setString(1, jobId);
+            ps.setInt(2, page);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- mapping
 
     private static JobRow job(ResultSet rs) throws SQLException {
         return new JobRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), getLong(rs, 7), rs.getString(8), rs.getString(9), rs.getLong(10),
                 JobStatus.ofCode(rs.getString(11)), rs.getLong(12), getLong(rs, 13), getLong(rs, 14), getLong(rs, 15),
-                rs.getString(16), rs.getInt(17), rs.getInt(18), rs.getLong(19), rs.getLong(20), rs.getLong(21));
+                rs.getString(16), rs.getInt(17), rs.getInt(18), rs.getLong(19), rs.getLong(20), rs.getLong(21),
+                rs.getString(22));
     }
 
     private static TaskRow task(ResultSet rs) throws SQLException {
@@ -425,7 +527,7 @@ public final class ExportJobRepository {
 
     private static FileRow file(ResultSet rs) throws SQLException {
         return new FileRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getLong(7), rs.getString(8));
+                rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getLong(10));
     }
 
     private static Long getLong(ResultSet rs, int i) throws SQLException {

@@ -1,6 +1,7 @@
 package org.bulkfhir.store.export;
 
-/** A row of {@code export_job}. Instants are epoch milliseconds; {@code types} is a comma list or null. */
+/** A row of {@code export_job}. Instants are epoch milliseconds; {@code types} is a comma list or null;
+ * {@code options} the JSON of the 2.0/3.0 parameters (core {@code ExportOptions}). */
 public record JobRow(
         String id,
         String clientId,
@@ -22,5 +23,6 @@ public record JobRow(
         int tasksDone,
         long plannedRows,
         long doneRows,
-        long resources) {
+        long resources,
+        String options) {
 }

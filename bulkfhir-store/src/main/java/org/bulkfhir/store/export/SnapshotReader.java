@@ -11,6 +11,7 @@ import java.util.List;
 import org.bulkfhir.store.Database;
 import org.bulkfhir.store.Dialect;
 import org.bulkfhir.store.StoreException;
+import org.bulkfhir.store.search.SqlPredicate;
 
 /**
  * The reads an export makes, all "as of" a snapshot instant T (the job's transactionTime): a
@@ -91,6 +92,35 @@ public final class SnapshotReader {
         return "?,".repeat(n - 1) + "?";
     }
 
+    /** {@code _since} (exclusive) and {@code _until} (exclusive) on {@code alias.last_updated}. */
+    private static String window(String alias, Long since, Long until) {
+        return (since != null ? " AND " + alias + ".last_updated > ?" : "")
+                + (until != null ? " AND " + alias + ".last_updated < ?" : "");
+    }
+
+    private static int bindWindow(PreparedStatement ps, int i, Long since, Long until) throws SQLException {
+        if (since != null) {
+            ps.setLong(i++, since);
+        }
+        if (until != null) {
+            ps.setLong(i++, until);
+        }
+        return i;
+    }
+
+    private static String in(String column, List<String> values) {
+        return values == null || values.isEmpty() ? "" : " AND " + column + " IN (" + placeholders(values.size()) + ")";
+    }
+
+    private static int bindAll(PreparedStatement ps, int i, List<String> values) throws SQLException {
+        if (values != null) {
+            for (String v : values) {
+                ps.setString(i++, v);
+            }
+        }
+        return i;
+    }
+
     // -------------------------------------------------------------- planning
 
     /**
@@ -110,26 +140,28 @@ public final class SnapshotReader {
 
     /**
      * Fills {@code export_job_patient} with a Patient-level job's patients: every Patient visible
-     * at T. All are "since-filtered" (sort key prefix 1).
+     * at T, or only those of {@code only} (the {@code patient} parameter) when given. All are
+     * "since-filtered" (sort key prefix 1).
      */
-    public int loadAllPatients(String jobId, long t) {
+    public int loadAllPatients(String jobId, long t, List<String> only) {
         return update("INSERT INTO export_job_patient (job_id, sort_key, patient_id, full_history)"
-                + " SELECT ?, '1' || r.res_id, r.res_id, 0 FROM resource r WHERE r.res_type = 'Patient' AND" + VISIBLE,
-                jobId, ps -> {
+                + " SELECT ?, '1' || r.res_id, r.res_id, 0 FROM resource r WHERE r.res_type = 'Patient' AND" + VISIBLE
+                + in("r.res_id", only), jobId, ps -> {
                     ps.setString(1, jobId);
                     ps.setLong(2, t);
                     ps.setLong(3, t);
+                    bindAll(ps, 4, only);
                 });
     }
 
     /**
      * Fills {@code export_job_patient} with a Group's Patient members as of T. With {@code since},
      * members who were not in the Group at {@code since} get their whole record (sort key prefix
-     * 0, ordered before the others).
+     * 0, ordered before the others). {@code only} (the {@code patient} parameter) narrows them.
      */
-    public int loadGroupMembers(String jobId, String groupId, long t, Long since) {
+    public int loadGroupMembers(String jobId, String groupId, long t, Long since, List<String> only) {
         String asOfT = "SELECT DISTINCT member_id FROM group_member WHERE group_id = ? AND member_type = 'Patient'"
-                + " AND added_at <= ? AND (removed_at IS NULL OR removed_at > ?)";
+                + " AND added_at <= ? AND (removed_at IS NULL OR removed_at > ?)" + in("member_id", only);
         if (since == null) {
             return update("INSERT INTO export_job_patient (job_id, sort_key, patient_id, full_history)"
                     + " SELECT ?, '1' || m.member_id, m.member_id, 0 FROM (" + asOfT + ") m", jobId, ps -> {
@@ -137,6 +169,7 @@ public final class SnapshotReader {
                         ps.setString(2, groupId);
                         ps.setLong(3, t);
                         ps.setLong(4, t);
+                        bindAll(ps, 5, only);
                     });
         }
         String isNew = "NOT EXISTS (SELECT 1 FROM group_member g2 WHERE g2.group_id = ? AND g2.member_type = 'Patient'"
@@ -152,6 +185,7 @@ public final class SnapshotReader {
                     ps.setString(5, groupId);
                     ps.setLong(6, t);
                     ps.setLong(7, t);
+                    bindAll(ps, 8, only);
                 });
     }
 
@@ -168,6 +202,30 @@ public final class SnapshotReader {
         });
     }
 
+    /** Of {@code ids}, those with no Patient visible at T. */
+    public List<String> unknownPatients(List<String> ids, long t) throws IOException {
+        List<String> found = new ArrayList<>();
+        stream("SELECT r.res_id FROM resource r WHERE r.res_type = 'Patient' AND" + VISIBLE + in("r.res_id", ids), ps -> {
+            ps.setLong(1, t);
+            ps.setLong(2, t);
+            bindAll(ps, 3, ids);
+        }, rs -> found.add(rs.getString(1)));
+        return ids.stream().filter(id -> !found.contains(id)).toList();
+    }
+
+    /** Of {@code ids}, those that are not Patient members of the Group at T. */
+    public List<String> nonMembers(String groupId, List<String> ids, long t) throws IOException {
+        List<String> found = new ArrayList<>();
+        stream("SELECT DISTINCT member_id FROM group_member WHERE group_id = ? AND member_type = 'Patient'"
+                + " AND added_at <= ? AND (removed_at IS NULL OR removed_at > ?)" + in("member_id", ids), ps -> {
+                    ps.setString(1, groupId);
+                    ps.setLong(2, t);
+                    ps.setLong(3, t);
+                    bindAll(ps, 4, ids);
+                }, rs -> found.add(rs.getString(1)));
+        return ids.stream().filter(id -> !found.contains(id)).toList();
+    }
+
     /** The job's patient sort keys in order, for cutting batches. */
     public void forEachPatientKey(String jobId, KeySink sink) throws IOException {
         stream("SELECT sort_key, full_history FROM export_job_patient WHERE job_id = ? ORDER BY sort_key",
@@ -176,24 +234,35 @@ public final class SnapshotReader {
 
     // ----------------------------------------------------------------- tasks
 
-    /** Visible resources of one type with keys in {@code lo..hi} (and updated after {@code since}). */
-    public long streamRange(String type, long lo, long hi, long t, Long since, RowSink sink) throws IOException {
-        String sql = "SELECT r.res_type, r.body FROM resource r WHERE r.res_type = ? AND r.pk >= ? AND r.pk <= ? AND"
-                + VISIBLE + (since != null ? " AND r.last_updated > ?" : "") + " ORDER BY r.pk";
-        return stream(sql, ps -> {
-            ps.setString(1, type);
-            ps.setLong(2, lo);
-            ps.setLong(3, hi);
-            ps.setLong(4, t);
-            ps.setLong(5, t);
-            if (since != null) {
-                ps.setLong(6, since);
-            }
-        }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+    /** What a system-level task exports: visible rows of one type in a key range, in the window, matching the filter. */
+    public record Range(String type, long lo, long hi, long t, Long since, Long until, SqlPredicate filter) {
+        String where() {
+            return " r.res_type = ? AND r.pk >= ? AND r.pk <= ? AND" + VISIBLE + window("r", since, until)
+                    + SqlPredicate.and(filter);
+        }
+
+        int bind(PreparedStatement ps, int i) throws SQLException {
+            ps.setString(i++, type);
+            ps.setLong(i++, lo);
+            ps.setLong(i++, hi);
+            ps.setLong(i++, t);
+            ps.setLong(i++, t);
+            i = bindWindow(ps, i, since, until);
+            return SqlPredicate.bind(filter, ps, i);
+        }
     }
 
-    /** A patient batch: the job, its sort-key range, and the snapshot filters. */
-    public record Batch(String jobId, String loKey, String hiKey, long t, Long since) {
+    /** Streams a range's resources in key order. */
+    public long streamRange(Range range, RowSink sink) throws IOException {
+        String sql = "SELECT r.res_type, r.body FROM resource r WHERE" + range.where() + " ORDER BY r.pk";
+        return stream(sql, ps -> range.bind(ps, 1), rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+    }
+
+    /**
+     * A patient batch: the job, its sort-key range, and the snapshot filters ({@code since} is
+     * null for patients whose whole record is due).
+     */
+    public record Batch(String jobId, String loKey, String hiKey, long t, Long since, Long until) {
     }
 
     /**
@@ -248,15 +317,15 @@ public final class SnapshotReader {
         return types;
     }
 
-    /** Streams the batch's visible resources of one type, in key order. */
-    public long streamBatch(Batch b, String type, RowSink sink) throws IOException {
+    /** Streams the batch's visible resources of one type matching {@code filter}, in key order. */
+    public long streamBatch(Batch b, String type, SqlPredicate filter, RowSink sink) throws IOException {
         boolean patients = type.equals("Patient");
         String pks = patients
                 ? "SELECT p.pk FROM export_job_patient jp JOIN resource p ON p.res_type = 'Patient'"
                         + " AND p.res_id = jp.patient_id WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?"
                 : batchPks(1, false);
         String sql = "SELECT r.res_type, r.body FROM resource r WHERE r.pk IN (" + pks + ") AND" + VISIBLE
-                + (b.since() != null ? " AND r.last_updated > ?" : "") + " ORDER BY r.pk";
+                + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + " ORDER BY r.pk";
         return stream(sql, ps -> {
             int i;
             if (patients) {
@@ -269,9 +338,8 @@ public final class SnapshotReader {
             }
             ps.setLong(i++, b.t());
             ps.setLong(i++, b.t());
-            if (b.since() != null) {
-                ps.setLong(i, b.since());
-            }
+            i = bindWindow(ps, i, b.since(), b.until());
+            SqlPredicate.bind(filter, ps, i);
         }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
     }
 
@@ -279,7 +347,7 @@ public final class SnapshotReader {
      * Records, once per job, the context resources ({@code contextTypes}) referenced by what the
      * batch exports. Idempotent, so a re-run batch adds nothing twice.
      */
-    public void collectContextRefs(Batch b, List<String> types, Collection<String> contextTypes) {
+    public void collectContextRefs(Batch b, List<String> types, Collection<String> contextTypes, SqlPredicate filter) {
         if (contextTypes.isEmpty() || types.isEmpty()) {
             return;
         }
@@ -288,7 +356,7 @@ public final class SnapshotReader {
         String sql = insert + " export_context_ref (job_id, target_type, target_id)"
                 + " SELECT DISTINCT ?, ref.target_type, ref.target_id FROM idx_reference ref WHERE ref.res_pk IN ("
                 + " SELECT r.pk FROM resource r WHERE r.pk IN (" + batchPks(types.size(), withPatients) + ") AND" + VISIBLE
-                + (b.since() != null ? " AND r.last_updated > ?" : "") + ")"
+                + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + ")"
                 + " AND ref.target_type IN (" + placeholders(contextTypes.size()) + ") AND ref.target_id IS NOT NULL"
                 + (db.dialect() == Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "");
         db.writeLock().lock();
@@ -298,9 +366,8 @@ public final class SnapshotReader {
             i = bindBatchPks(ps, i, b, types, withPatients);
             ps.setLong(i++, b.t());
             ps.setLong(i++, b.t());
-            if (b.since() != null) {
-                ps.setLong(i++, b.since());
-            }
+            i = bindWindow(ps, i, b.since(), b.until());
+            i = SqlPredicate.bind(filter, ps, i);
             for (String type : contextTypes) {
                 ps.setString(i++, type);
             }
@@ -320,27 +387,190 @@ public final class SnapshotReader {
         return types;
     }
 
-    /** The referenced context resources of one type, as of T (whatever their own lastUpdated). */
-    public long streamContext(String jobId, String type, long t, RowSink sink) throws IOException {
+    /**
+     * The collected context resources (and Provenance) of one type, as of T (whatever their own
+     * lastUpdated), matching {@code filter}.
+     */
+    public long streamContext(String jobId, String type, long t, SqlPredicate filter, RowSink sink) throws IOException {
         String sql = "SELECT r.res_type, r.body FROM export_context_ref x JOIN resource r ON r.res_type = x.target_type"
-                + " AND r.res_id = x.target_id WHERE x.job_id = ? AND x.target_type = ? AND" + VISIBLE + " ORDER BY r.pk";
+                + " AND r.res_id = x.target_id WHERE x.job_id = ? AND x.target_type = ? AND" + VISIBLE
+                + SqlPredicate.and(filter) + " ORDER BY r.pk";
         return stream(sql, ps -> {
             ps.setString(1, jobId);
             ps.setString(2, type);
             ps.setLong(3, t);
             ps.setLong(4, t);
+            SqlPredicate.bind(filter, ps, 5);
         }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
     }
 
-    /** Resources of {@code type} deleted after {@code since} and still deleted at T. */
-    public long streamDeleted(String type, long since, long t, DeletedSink sink) throws IOException {
+    // ------------------------------------------------------------ provenance
+
+    /** Which Provenance go with what a task exported (S-37, S-40). */
+    public enum ProvenanceRule {
+        /** Every Provenance whose target is in a job patient's compartment (Patient/Group default). */
+        TARGETS_COMPARTMENT,
+        /** Every Provenance that targets an exported resource. */
+        RELEVANT,
+        /** Per exported resource, the Provenance recorded last (then the one stored last). */
+        LATEST
+    }
+
+    private static final String VISIBLE_P = VISIBLE.replace("r.", "p.");
+
+    /**
+     * Records, once per job, the Provenance of a patient batch by {@code rule}. For
+     * {@link ProvenanceRule#TARGETS_COMPARTMENT} the Provenance are the exported resources and
+     * take the batch's window and {@code provenanceFilter}; otherwise they are associated data,
+     * found from the batch's exported {@code types} (window and {@code filter} applied to those).
+     */
+    public void collectBatchProvenance(Batch b, ProvenanceRule rule, List<String> types, SqlPredicate filter,
+                                       SqlPredicate provenanceFilter) {
+        if (rule == ProvenanceRule.TARGETS_COMPARTMENT) {
+            String exported = "SELECT r.res_type, r.res_id FROM resource r WHERE r.pk IN (SELECT c.res_pk FROM"
+                    + " export_job_patient jp JOIN idx_compartment c ON c.patient_id = jp.patient_id WHERE jp.job_id = ?"
+                    + " AND jp.sort_key >= ? AND jp.sort_key <= ?) AND" + VISIBLE;
+            collectProvenance(b.jobId(), exported, (ps, i) -> {
+                ps.setString(i++, b.jobId());
+                ps.setString(i++, b.loKey());
+                ps.setString(i++, b.hiKey());
+                ps.setLong(i++, b.t());
+                ps.setLong(i++, b.t());
+                return i;
+            }, false, b.t(), b.since(), b.until(), provenanceFilter);
+            return;
+        }
+        if (types.isEmpty()) {
+            return;
+        }
+        boolean withPatients = types.contains("Patient");
+        String exported = "SELECT r.res_type, r.res_id FROM resource r WHERE r.pk IN ("
+                + batchPks(types.size(), withPatients) + ") AND" + VISIBLE + window("r", b.since(), b.until())
+                + SqlPredicate.and(filter);
+        collectProvenance(b.jobId(), exported, (ps, i) -> {
+            i = bindBatchPks(ps, i, b, types, withPatients);
+            ps.setLong(i++, b.t());
+            ps.setLong(i++, b.t());
+            i = bindWindow(ps, i, b.since(), b.until());
+            return SqlPredicate.bind(filter, ps, i);
+        }, rule == ProvenanceRule.LATEST, b.t(), null, null, null);
+    }
+
+    /** Records the associated Provenance ({@code RELEVANT} or {@code LATEST}) of a system-level range. */
+    public void collectRangeProvenance(String jobId, Range range, ProvenanceRule rule) {
+        String exported = "SELECT r.res_type, r.res_id FROM resource r WHERE" + range.where();
+        collectProvenance(jobId, exported, range::bind, rule == ProvenanceRule.LATEST, range.t(), null, null, null);
+    }
+
+    @FunctionalInterface
+    private interface IndexedBinder {
+        int bind(PreparedStatement ps, int index) throws SQLException;
+    }
+
+    private void collectProvenance(String jobId, String exported, IndexedBinder exportedBinds, boolean latest, long t,
+                                   Long since, Long until, SqlPredicate provenanceFilter) {
+        // Materialized, so that both databases start from the (few) exported rows and look their
+        // Provenance up by target; inlined, SQLite preferred to walk every Provenance target and
+        // scan resources by date for each.
+        String candidates = "SELECT e.res_type AS tt, e.res_id AS tid, p.res_id AS pid, p.pk AS ppk,"
+                + " COALESCE((SELECT MAX(d.low) FROM idx_date d WHERE d.res_pk = p.pk AND d.res_type = 'Provenance'"
+                + " AND d.param = 'recorded'), p.last_updated) AS precorded"
+                + " FROM e JOIN idx_reference ref ON ref.res_type = 'Provenance' AND ref.param = 'target'"
+                + " AND ref.target_id = e.res_id AND ref.target_type = e.res_type JOIN resource p ON p.pk = ref.res_pk"
+                + " WHERE" + VISIBLE_P + window("p", since, until) + SqlPredicate.and(provenanceFilter);
+        String pick = latest
+                ? "SELECT DISTINCT ?, 'Provenance', x.pid FROM (SELECT c.pid, ROW_NUMBER() OVER (PARTITION BY c.tt, c.tid"
+                        + " ORDER BY c.precorded DESC, c.ppk DESC) AS rn FROM (" + candidates + ") c) x WHERE x.rn = 1"
+                : "SELECT DISTINCT ?, 'Provenance', c.pid FROM (" + candidates + ") c";
+        boolean pg = db.dialect() == Dialect.POSTGRESQL;
+        String sql = "WITH e AS MATERIALIZED (" + exported + ") "
+                + (pg ? "INSERT INTO" : "INSERT OR IGNORE INTO") + " export_context_ref (job_id, target_type, target_id) "
+                + pick + (pg ? " ON CONFLICT DO NOTHING" : "");
+        db.writeLock().lock();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = exportedBinds.bind(ps, 1);
+            ps.setString(i++, jobId);
+            ps.setLong(i++, t);
+            ps.setLong(i++, t);
+            i = bindWindow(ps, i, since, until);
+            SqlPredicate.bind(provenanceFilter, ps, i);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Collecting Provenance failed: " + e.getMessage(), e);
+        } finally {
+            db.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------ organized
+
+    /** Receives organized rows with the patient whose block they belong to. */
+    @FunctionalInterface
+    public interface BlockSink {
+        void row(String patientId, String type, byte[] body) throws IOException;
+    }
+
+    /**
+     * The batch's resources of {@code types} patient by patient (sort-key order): each patient's
+     * Patient resource first, then their compartment resources. A resource in several job
+     * patients' compartments goes to the block of the first of them only.
+     */
+    public long streamOrganized(Batch b, List<String> types, SqlPredicate filter, BlockSink sink) throws IOException {
+        List<String> others = types.stream().filter(ty -> !ty.equals("Patient")).toList();
+        boolean patients = types.contains("Patient");
+        StringBuilder parts = new StringBuilder();
+        if (patients) {
+            parts.append("SELECT jp.sort_key, jp.patient_id, 0 AS rnk, p.pk AS pk FROM export_job_patient jp"
+                    + " JOIN resource p ON p.res_type = 'Patient' AND p.res_id = jp.patient_id"
+                    + " WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?");
+        }
+        if (!others.isEmpty()) {
+            parts.append(patients ? " UNION ALL " : "");
+            parts.append("SELECT jp.sort_key, jp.patient_id, 1 AS rnk, c.res_pk AS pk FROM export_job_patient jp"
+                    + " JOIN idx_compartment c ON c.patient_id = jp.patient_id WHERE jp.job_id = ? AND jp.sort_key >= ?"
+                    + " AND jp.sort_key <= ? AND c.res_type IN (" + placeholders(others.size()) + ")"
+                    + " AND NOT EXISTS (SELECT 1 FROM idx_compartment c2 JOIN export_job_patient jp2"
+                    + " ON jp2.patient_id = c2.patient_id WHERE c2.res_pk = c.res_pk AND jp2.job_id = ?"
+                    + " AND jp2.sort_key < jp.sort_key)");
+        }
+        if (parts.length() == 0) {
+            return 0;
+        }
+        String sql = "SELECT x.patient_id, r.res_type, r.body FROM (" + parts + ") x JOIN resource r ON r.pk = x.pk"
+                + " WHERE" + VISIBLE + window("r", b.since(), b.until()) + SqlPredicate.and(filter)
+                + " ORDER BY x.sort_key, x.rnk, r.res_type, r.pk";
+        return stream(sql, ps -> {
+            int i = 1;
+            if (patients) {
+                ps.setString(i++, b.jobId());
+                ps.setString(i++, b.loKey());
+                ps.setString(i++, b.hiKey());
+            }
+            if (!others.isEmpty()) {
+                ps.setString(i++, b.jobId());
+                ps.setString(i++, b.loKey());
+                ps.setString(i++, b.hiKey());
+                i = bindAll(ps, i, others);
+                ps.setString(i++, b.jobId());
+            }
+            ps.setLong(i++, b.t());
+            ps.setLong(i++, b.t());
+            i = bindWindow(ps, i, b.since(), b.until());
+            SqlPredicate.bind(filter, ps, i);
+        }, rs -> sink.row(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+    }
+
+    /** Resources of {@code type} deleted after {@code since} (and before {@code until}) and still deleted at T. */
+    public long streamDeleted(String type, long since, Long until, long t, DeletedSink sink) throws IOException {
         String sql = "SELECT r.res_id FROM resource r WHERE r.res_type = ? AND r.deleted = 1 AND r.last_updated > ?"
-                + " AND r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?) ORDER BY r.pk";
+                + " AND r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)" + window("r", null, until)
+                + " ORDER BY r.pk";
         return stream(sql, ps -> {
             ps.setString(1, type);
             ps.setLong(2, since);
             ps.setLong(3, t);
             ps.setLong(4, t);
+            bindWindow(ps, 5, null, until);
         }, rs -> sink.deleted(type, rs.getString(1)));
     }
 
@@ -349,22 +579,24 @@ public final class SnapshotReader {
      * before the delete was in a patient's compartment (with {@code jobId}, a job patient's), and
      * deleted Patients (with {@code jobId}, job patients).
      */
-    public long streamDeletedInCompartment(String type, String jobId, long since, long t, DeletedSink sink)
-            throws IOException {
+    public long streamDeletedInCompartment(String type, String jobId, long since, Long until, long t,
+                                           DeletedSink sink) throws IOException {
         String member = jobId == null ? "" : " AND c.patient_id IN (SELECT patient_id FROM export_job_patient WHERE job_id = ?)";
         String cond = type.equals("Patient")
                 ? (jobId == null ? "" : " AND r.res_id IN (SELECT patient_id FROM export_job_patient WHERE job_id = ?)")
                 : " AND EXISTS (SELECT 1 FROM resource v JOIN idx_compartment c ON c.res_pk = v.pk WHERE v.res_type = r.res_type"
                         + " AND v.res_id = r.res_id AND v.version = r.version - 1" + member + ")";
         String sql = "SELECT r.res_id FROM resource r WHERE r.res_type = ? AND r.deleted = 1 AND r.last_updated > ?"
-                + " AND r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)" + cond + " ORDER BY r.pk";
+                + " AND r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)" + window("r", null, until) + cond
+                + " ORDER BY r.pk";
         return stream(sql, ps -> {
             ps.setString(1, type);
             ps.setLong(2, since);
             ps.setLong(3, t);
             ps.setLong(4, t);
+            int i = bindWindow(ps, 5, null, until);
             if (jobId != null) {
-                ps.setString(5, jobId);
+                ps.setString(i, jobId);
             }
         }, rs -> sink.deleted(type, rs.getString(1)));
     }

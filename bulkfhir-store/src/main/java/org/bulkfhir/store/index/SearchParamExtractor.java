@@ -4,19 +4,18 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Pattern;
 import org.bulkfhir.core.fhir.Fhir;
+import org.bulkfhir.core.search.DateRanges;
+import org.bulkfhir.core.search.SearchText;
 import org.bulkfhir.store.index.ResourceIndex.DateEntry;
 import org.bulkfhir.store.index.ResourceIndex.QuantityEntry;
 import org.bulkfhir.store.index.ResourceIndex.ReferenceEntry;
@@ -75,10 +74,9 @@ import org.slf4j.LoggerFactory;
 public final class SearchParamExtractor {
     private static final Logger LOG = LoggerFactory.getLogger(SearchParamExtractor.class);
 
-    static final int MAX_STRING_LENGTH = 200;
+    static final int MAX_STRING_LENGTH = SearchText.MAX_LENGTH;
     static final String ISO_4217 = "urn:iso:std:iso:4217";
     private static final String PATIENT = "Patient";
-    private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
 
     private final FhirContext ctx;
     private final Set<String> resourceTypes;
@@ -654,33 +652,11 @@ public final class SearchParamExtractor {
 
     /** Lower-cased, accents stripped, at most {@value #MAX_STRING_LENGTH} chars; null stays null. */
     public static String normalize(String s) {
-        if (s == null) {
-            return null;
-        }
-        boolean ascii = true;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                ascii = false;
-                break;
-            }
-        }
-        String lower = s.toLowerCase(Locale.ROOT);
-        if (!ascii) {
-            // Lower-case first: some upper-case letters lower-case into a base letter plus a mark.
-            lower = COMBINING_MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD)).replaceAll("");
-        }
-        return truncate(lower);
+        return SearchText.normalize(s);
     }
 
     static String truncate(String s) {
-        if (s == null || s.length() <= MAX_STRING_LENGTH) {
-            return s;
-        }
-        int end = MAX_STRING_LENGTH;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(0, end);
+        return SearchText.truncate(s);
     }
 
     private static String blankToNull(String s) {

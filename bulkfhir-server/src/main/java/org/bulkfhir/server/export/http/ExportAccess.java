@@ -89,7 +89,6 @@ public final class ExportAccess {
             throw Authenticator.forbidden(ex, p, "system/*.rs", "The access token allows reading none of the types"
                     + " this export would include");
         }
-        return new ExportRequest(request.level(), request.groupId(), request.outputFormat(), request.since(), types,
-                ignored);
+        return request.withTypes(types, ignored);
     }
 }

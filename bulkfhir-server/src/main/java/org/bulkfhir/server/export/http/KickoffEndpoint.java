@@ -58,9 +58,14 @@ public final class KickoffEndpoint {
     }
 
     static boolean lenient(Exchange ex) {
+        return prefers(ex, "handling=lenient");
+    }
+
+    /** Whether a {@code Prefer} header (comma list, possibly repeated) holds {@code preference}. */
+    static boolean prefers(Exchange ex, String preference) {
         for (String prefer : ex.headers("Prefer")) {
             for (String token : prefer.split("[,;]")) {
-                if (token.trim().equalsIgnoreCase("handling=lenient")) {
+                if (token.trim().equalsIgnoreCase(preference)) {
                     return true;
                 }
             }
@@ -94,9 +99,16 @@ public final class KickoffEndpoint {
             throw new HttpError(400, unsupported ? "not-supported" : "invalid", e.getMessage());
         }
         request = access.restrict(ex, principal, request, lenient);
+        // S-44: the status URL then answers 200 and carries the job's status in X-Export-Status.
+        boolean separateStatus = prefers(ex, "separate-export-status");
+        if (separateStatus) {
+            request = request.withOptions(request.options().withSeparateExportStatus(true), request.ignored());
+        }
         JobRow job;
         try {
-            job = engine.kickoff(request, access.owner(ex, principal), requestUrl);
+            job = engine.kickoff(request, access.owner(ex, principal), requestUrl, lenient);
+        } catch (InvalidExportRequestException e) {
+            throw new HttpError(400, "invalid", e.getMessage());
         } catch (ExportEngine.TooManyJobs e) {
             AuditLog.exportKickoff(principal, ex.remoteAddress(), null, level.code(), null, "429");
             throw new HttpError(429, "throttled", e.getMessage(),
@@ -105,6 +117,9 @@ public final class KickoffEndpoint {
         AuditLog.exportKickoff(principal, ex.remoteAddress(), job.id(), level.code(),
                 request.hasTypes() ? String.join(",", request.types()) : "default", "accepted");
         ex.setHeader("Content-Location", StatusEndpoint.statusUrl(urls.fhirBase(ex), job.id()));
+        if (separateStatus) {
+            ex.setHeader("Preference-Applied", "respond-async, separate-export-status");
+        }
         ex.respond(202, Exchange.FHIR_JSON, OperationOutcomes.of(OperationOutcomes.Issue.information("informational",
                 "Export accepted; poll the Content-Location URL for its status")));
     }

@@ -5,6 +5,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.List;
+import org.bulkfhir.core.export.ExportOptions;
 import org.bulkfhir.core.export.ManifestWriter;
 import org.bulkfhir.core.fhir.OperationOutcomes;
 import org.bulkfhir.server.auth.AuditLog;
@@ -16,6 +18,7 @@ import org.bulkfhir.server.http.BaseUrls;
 import org.bulkfhir.server.http.Exchange;
 import org.bulkfhir.server.http.HttpError;
 import org.bulkfhir.server.http.Router;
+import org.bulkfhir.store.export.ExportJobRepository;
 import org.bulkfhir.store.export.JobRow;
 
 /**
@@ -76,33 +79,115 @@ public final class StatusEndpoint {
             return;
         }
         AuditLog.exportStatus(principal, ex.remoteAddress(), id, job.status().code());
+        ExportOptions options = ExportOptions.fromJson(job.options());
+        Reply reply = new Reply(ex, options.separateExportStatus());
+        Integer page = page(ex, options);
         long now = System.currentTimeMillis();
+        String filesBase = urls.root(ex) + FileEndpoint.CONTEXT;
         switch (job.status()) {
             case ACCEPTED, RUNNING -> {
-                long wait = throttle.tooEarly(id, now);
-                if (wait > 0) {
-                    throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
-                            Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
+                if (page == null) {
+                    long wait = throttle.tooEarly(id, now);
+                    if (wait > 0) {
+                        throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
+                                Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
+                    }
                 }
                 Progress p = Progress.of(job, now, engine.config().minPollInterval().toMillis());
-                throttle.answered(id, now, p.retryAfterSeconds() * 1000L);
+                if (page == null) {
+                    throttle.answered(id, now, p.retryAfterSeconds() * 1000L);
+                }
                 ex.setHeader("X-Progress", p.text());
                 ex.setHeader("Retry-After", Integer.toString(p.retryAfterSeconds()));
-                ex.respondStatus(202);
+                // S-43, S-57: while running, the files sealed so far, on pages that never change once served.
+                var frozen = options.allowPartialManifests()
+                        ? engine.jobs().manifestPage(id, page == null ? 1 : page, engine.config().manifestPageSize())
+                        : java.util.Optional.<ExportJobRepository.ManifestPage>empty();
+                if (frozen.isPresent()) {
+                    reply.send(202, Exchange.JSON, manifest(ex, job, frozen.get(), filesBase));
+                } else if (page != null && page > 1) {
+                    throw HttpError.notFound("Manifest page " + page + " of export " + id + " does not exist yet");
+                } else {
+                    reply.send(202, null, null);
+                }
             }
             case FAILED -> {
                 throttle.forget(id);
-                ex.respond(500, Exchange.FHIR_JSON, OperationOutcomes.error("exception",
+                reply.send(500, Exchange.FHIR_JSON, OperationOutcomes.error("exception",
                         job.error() == null ? "The export failed" : job.error()));
             }
             case COMPLETED -> {
                 throttle.forget(id);
-                var manifest = ManifestBuilder.build(job, engine.files(id), urls.root(ex) + FileEndpoint.CONTEXT,
-                        requiresAccessToken);
+                byte[] body;
+                if (options.allowPartialManifests()) {
+                    var frozen = engine.jobs().manifestPage(id, page == null ? 1 : page,
+                            engine.config().manifestPageSize());
+                    if (frozen.isEmpty() && page != null && page > 1) {
+                        throw HttpError.notFound("Export " + id + " has no manifest page " + page);
+                    }
+                    body = frozen.isPresent() ? manifest(ex, job, frozen.get(), filesBase)
+                            : ManifestWriter.write(ManifestBuilder.build(job, List.of(), filesBase, requiresAccessToken,
+                                    null), job.since() != null);
+                } else {
+                    body = ManifestWriter.write(ManifestBuilder.build(job, engine.files(id), filesBase,
+                            requiresAccessToken, null), job.since() != null);
+                }
                 ex.setHeader("Expires", HTTP_DATE.format(Instant.ofEpochMilli(job.expiresAt())));
-                ex.respond(200, Exchange.JSON, ManifestWriter.write(manifest, job.since() != null));
+                reply.send(200, Exchange.JSON, body);
             }
             default -> throw HttpError.notFound("No export job " + id);
+        }
+    }
+
+    /** The {@code page} query parameter (manifest pages exist only with allowPartialManifests). */
+    private static Integer page(Exchange ex, ExportOptions options) {
+        List<String> values = ex.query().get("page");
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        int page;
+        try {
+            page = Integer.parseInt(values.get(0));
+        } catch (NumberFormatException e) {
+            page = 0;
+        }
+        if (page < 1 || !options.allowPartialManifests()) {
+            throw HttpError.notFound("No manifest page '" + values.get(0) + "'");
+        }
+        return page;
+    }
+
+    private byte[] manifest(Exchange ex, JobRow job, ExportJobRepository.ManifestPage page, String filesBase) {
+        String next = page.more() ? statusUrl(urls.fhirBase(ex), job.id()) + "?page=" + (page.page() + 1) : null;
+        return ManifestWriter.write(ManifestBuilder.build(job, page.files(), filesBase, requiresAccessToken, next),
+                job.since() != null);
+    }
+
+    /**
+     * Sends the job's status as the HTTP status, or, with separate-export-status (S-44, S-56),
+     * as {@code X-Export-Status} on a 200, the HTTP status then being the poll's own.
+     */
+    private record Reply(Exchange ex, boolean separate) {
+        void send(int status, String contentType, byte[] body) {
+            int http = status;
+            if (separate) {
+                ex.setHeader("X-Export-Status", status + " " + reason(status));
+                http = 200;
+            }
+            if (body == null) {
+                ex.respondStatus(http);
+            } else {
+                ex.respond(http, contentType, body);
+            }
+        }
+
+        static String reason(int status) {
+            return switch (status) {
+                case 200 -> "OK";
+                case 202 -> "Accepted";
+                case 500 -> "Internal Server Error";
+                default -> "";
+            };
         }
     }
 }

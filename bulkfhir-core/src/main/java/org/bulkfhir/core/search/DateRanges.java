@@ -1,4 +1,4 @@
-package org.bulkfhir.store.index;
+package org.bulkfhir.core.search;
 
 import java.time.LocalDate;
 
@@ -10,27 +10,27 @@ import java.time.LocalDate;
  * because HAPI reads a dateTime without an offset in the JVM's default time zone, which would
  * make the index depend on where the loader ran. A value without an offset is taken as UTC.
  */
-final class DateRanges {
-    static final long OPEN_LOW = Long.MIN_VALUE;
-    static final long OPEN_HIGH = Long.MAX_VALUE;
+public final class DateRanges {
+    public static final long OPEN_LOW = Long.MIN_VALUE;
+    public static final long OPEN_HIGH = Long.MAX_VALUE;
 
     private DateRanges() {
     }
 
     /** The lowest millisecond of {@code value}, or {@link #OPEN_LOW} if it is absent or malformed. */
-    static long low(String value) {
+    public static long low(String value) {
         long[] r = range(value);
         return r == null ? OPEN_LOW : r[0];
     }
 
     /** The highest millisecond of {@code value}, or {@link #OPEN_HIGH} if it is absent or malformed. */
-    static long high(String value) {
+    public static long high(String value) {
         long[] r = range(value);
         return r == null ? OPEN_HIGH : r[1];
     }
 
     /** {@code [low, high]}, or null if {@code value} is not a FHIR date, dateTime or instant. */
-    static long[] range(String value) {
+    public static long[] range(String value) {
         if (value == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package org.bulkfhir.store.index;
+package org.bulkfhir.core.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
