@@ -32,13 +32,19 @@ public final class StatusEndpoint {
     private final PollThrottle throttle;
     private final ExportAccess access;
     private final boolean requiresAccessToken;
+    private final boolean presigned;
 
+    /**
+     * With {@code requiresAccessToken}, the file endpoint wants the token; the manifest says so
+     * unless the files are handed out as pre-signed URLs, which work with no token (S-60, S-72).
+     */
     public StatusEndpoint(ExportEngine engine, BaseUrls urls, ExportAccess access, boolean requiresAccessToken) {
         this.engine = engine;
         this.urls = urls;
         this.access = access;
         this.requiresAccessToken = requiresAccessToken;
-        this.throttle = new PollThrottle(engine.config().minPollInterval().toMillis());
+        this.presigned = engine.output().servesDirectly();
+        this.throttle = engine.pollThrottle();
     }
 
     static String statusUrl(String fhirBase, String jobId) {
@@ -97,8 +103,13 @@ public final class StatusEndpoint {
             }
             case COMPLETED -> {
                 throttle.forget(id);
-                var manifest = ManifestBuilder.build(job, engine.files(id), urls.root(ex) + FileEndpoint.CONTEXT,
-                        requiresAccessToken);
+                String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";
+                // Pre-signed URLs are signed afresh on every fetch, so a client whose links lapsed
+                // gets working ones by fetching the manifest again (S-74).
+                Instant expires = Instant.ofEpochMilli(job.expiresAt());
+                var manifest = ManifestBuilder.build(job, engine.files(id),
+                        f -> engine.output().directUrl(id, f.name(), expires).orElse(filesBase + f.name()),
+                        requiresAccessToken && !presigned);
                 ex.setHeader("Expires", HTTP_DATE.format(Instant.ofEpochMilli(job.expiresAt())));
                 ex.respond(200, Exchange.JSON, ManifestWriter.write(manifest, job.since() != null));
             }
