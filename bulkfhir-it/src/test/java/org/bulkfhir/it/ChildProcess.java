@@ -29,6 +29,7 @@ class ChildProcess implements AutoCloseable {
         this.name = name;
         Files.createDirectories(LOGS);
         Path log = LOGS.resolve(name + ".log");
+        Files.deleteIfExists(log);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);

@@ -38,11 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScaleOutTest {
     /** Enough that a system export spans dozens of tasks; -Dit.patients=1000 for the full-size run. */
-    static final int PATIENTS = Integer.getInteger("it.patients", 200);
+    static final int PATIENTS = Integer.getInteger("it.patients", 120);
     static final String BUCKET = "exports";
 
     @TempDir
-    Path dir;
+    static Path dir;
     S3ProxyServer s3;
     TestDatabases.PostgresDatabase db;
     final List<ServerNode> nodes = new ArrayList<>();
@@ -78,8 +78,9 @@ class ScaleOutTest {
         }
     }
 
-    ServerNode node(String name, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--files", "s3://" + BUCKET + "/run-" + name, "--s3-endpoint",
+    /** A node of the deployment whose files go under {@code prefix} in the bucket. */
+    ServerNode node(String name, String prefix, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--files", "s3://" + BUCKET + "/" + prefix, "--s3-endpoint",
                 s3.endpoint.toString()));
         all.addAll(List.of(args));
         ServerNode n = ServerNode.start(name, db.url(), dir, s3.env(), all.toArray(String[]::new));
@@ -157,8 +158,8 @@ class ScaleOutTest {
      */
     @Test
     void anyNodeAnswersForAnyJobWithFilesFromTheBucket() throws Exception {
-        ServerNode a = node("a", "--export-workers", "1", "--file-url-seconds", "2");
-        ServerNode b = node("b", "--export-workers", "1", "--files-via-server");
+        ServerNode a = node("a", "any", "--export-workers", "1", "--file-url-seconds", "2");
+        ServerNode b = node("b", "any", "--export-workers", "1", "--files-via-server");
         String status = client.kickoff(a.base + "/Patient/$export?_type=Patient,Condition");
         String job = jobId(status);
 
@@ -181,7 +182,7 @@ class ScaleOutTest {
         JsonNode viaA = client.awaitManifest(status, Duration.ofSeconds(10));
         assertThat(viaA.path("requiresAccessToken").asBoolean(true)).isFalse();
         String signed = viaA.path("output").get(0).path("url").asText();
-        assertThat(signed).startsWith(s3.endpoint + "/" + BUCKET + "/run-a/" + job + "/").contains("X-Amz-Signature=");
+        assertThat(signed).startsWith(s3.endpoint + "/" + BUCKET + "/any/" + job + "/").contains("X-Amz-Signature=");
         Map<String, Integer> fromBucket = client.exported(viaA);
         assertThat(fromBucket).isNotEmpty();
         HttpResponse<byte[]> direct = client.get(signed);
@@ -193,10 +194,10 @@ class ScaleOutTest {
         assertThat(fresh).isNotEqualTo(signed);
         assertThat(client.get(fresh).statusCode()).isEqualTo(200);
 
-        assertThat(s3.keys(BUCKET, "run-a/" + job + "/")).isNotEmpty();
+        assertThat(s3.keys(BUCKET, "any/" + job + "/")).isNotEmpty();
         assertThat(client.delete(b.rebase(status)).statusCode()).isEqualTo(202);
         assertThat(client.get(status).statusCode()).isEqualTo(404);
-        assertThat(s3.keys(BUCKET, "run-a/" + job + "/")).isEmpty();
+        assertThat(s3.keys(BUCKET, "any/" + job + "/")).isEmpty();
         assertThat(client.get(fresh).statusCode()).isEqualTo(404);
     }
 
@@ -209,8 +210,8 @@ class ScaleOutTest {
     void exportSurvivesAKilledNode() throws Exception {
         String[] args = {"--export-workers", "2", "--export-lease", "3", "--export-task-rows", "1500",
                 "--export-throttle", "2500"};
-        ServerNode a = node("k1", args);
-        ServerNode b = node("k2", args);
+        ServerNode a = node("k1", "kill", args);
+        ServerNode b = node("k2", "kill", args);
         String status = client.kickoff(a.base + "/$export");
         String job = jobId(status);
         Awaitility.await("both nodes to be running tasks").atMost(Duration.ofSeconds(60))
@@ -225,7 +226,7 @@ class ScaleOutTest {
         JsonNode manifest = client.awaitManifest(status, Duration.ofSeconds(120));
         assertThat(queryLong("SELECT count(*) FROM export_task WHERE job_id = ? AND attempts > 1", job)).isPositive();
         assertEveryResourceExactlyOnce(job, manifest);
-        assertThat(s3.keys(BUCKET, "run-k1/" + job + "/")).hasSize(manifest.path("output").size()
+        assertThat(s3.keys(BUCKET, "kill/" + job + "/")).hasSize(manifest.path("output").size()
                 + manifest.path("error").size());
     }
 
@@ -238,7 +239,7 @@ class ScaleOutTest {
     void restartedNodeResumesAndSurvivesDroppedConnections() throws Exception {
         String[] args = {"--export-workers", "2", "--export-lease", "3", "--export-task-rows", "1500",
                 "--export-throttle", "2500"};
-        ServerNode first = node("r1", args);
+        ServerNode first = node("r1", "restart", args);
         String status = client.kickoff(first.base + "/$export");
         String job = jobId(status);
         Awaitility.await("some tasks done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -246,11 +247,7 @@ class ScaleOutTest {
         first.kill();
         long doneBefore = queryLong("SELECT tasks_done FROM export_job WHERE id = ?", job);
 
-        // Same bucket prefix: a restarted node is the same deployment.
-        ServerNode again = ServerNode.start("r2", db.url(), dir, s3.env(), "--files", "s3://" + BUCKET + "/run-r1",
-                "--s3-endpoint", s3.endpoint.toString(), "--export-workers", "2", "--export-lease", "3",
-                "--export-task-rows", "1500", "--export-throttle", "2500");
-        nodes.add(again);
+        ServerNode again = node("r2", "restart", args);
         Awaitility.await("the restarted node to stream a task").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> nodesRunning(job).contains(again.nodeId) && queryLong("SELECT count(*) FROM pg_stat_activity"

@@ -43,6 +43,7 @@ public final class ExportJobRepository {
         db.writeLock().lock();
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
+            Throwable failure = null;
             try {
                 T result = work.run(c);
                 if (result == null || Boolean.FALSE.equals(result)) {
@@ -52,18 +53,39 @@ public final class ExportJobRepository {
                 }
                 return result;
             } catch (IOException e) {
-                c.rollback();
+                failure = e;
+                undo(c, e);
                 throw new StoreException("Export file commit failed: " + e.getMessage(), e);
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                failure = e;
+                undo(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException e) {
+                    if (failure == null) {
+                        throw e;
+                    }
+                    failure.addSuppressed(e);
+                }
             }
         } catch (SQLException e) {
             throw new StoreException("Export job update failed: " + e.getMessage(), e);
         } finally {
             db.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Rolls back after {@code cause}. On a dropped connection the rollback fails as well; the
+     * cause is what tells callers the connection was lost, so it is not replaced.
+     */
+    private static void undo(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
