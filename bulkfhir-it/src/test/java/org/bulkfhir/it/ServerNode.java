@@ -27,7 +27,8 @@ final class ServerNode extends ChildProcess {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
                 "org.bulkfhir.cli.Main", "server", "--port", "0", "--auth", "open",
-                "--db", jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "ApplicationName=" + name,
+                "--db", jdbcUrl.startsWith("jdbc:postgresql:")
+                        ? jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "ApplicationName=" + name : jdbcUrl,
                 "--data-dir", dataDir.resolve(name).toString()));
         cmd.addAll(List.of(args));
         Map<String, String> environment = new HashMap<>(env);
