@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * export throughput of one and two nodes on PostgreSQL, and of one node on SQLite, kick-off to
  * manifest, with the nodes' CPU time per resource. Run:
  * {@code mvn -pl bulkfhir-it -am test -Dtest=ThroughputMeasurement -Dit.measure=true -Dit.patients=300
- * -Dsurefire.failIfNoSpecifiedTests=false}; figures go to stdout (target/surefire-reports/*-output.txt).
+ * -Dsurefire.failIfNoSpecifiedTests=false} (add
+ * -Dit.only=sqlite to skip PostgreSQL); figures go to stdout (target/surefire-reports/*-output.txt).
  */
 @EnabledIfSystemProperty(named = "it.measure", matches = "true")
 class ThroughputMeasurement {
@@ -35,8 +36,9 @@ class ThroughputMeasurement {
         Path generated = dir.resolve("population");
         new PopulationGenerator(11).generate(patients, generated);
         String sqlite = TestDatabases.sqlite(Files.createDirectories(dir.resolve("sqlite")));
+        boolean withPg = !"sqlite".equals(System.getProperty("it.only"));
         try (TestDatabases.PostgresDatabase pg = TestDatabases.postgres()) {
-            for (String url : List.of(pg.url(), sqlite)) {
+            for (String url : withPg ? List.of(pg.url(), sqlite) : List.of(sqlite)) {
                 long t0 = System.nanoTime();
                 try (ResourceStore store = JdbcResourceStore.open(url)) {
                     new Loader(store).load(List.of(generated));
@@ -45,8 +47,10 @@ class ThroughputMeasurement {
                         (System.nanoTime() - t0) / 1e9);
             }
             for (int round = 1; round <= rounds; round++) {
-                run("PostgreSQL, 1 node ", pg.url(), 1, round);
-                run("PostgreSQL, 2 nodes", pg.url(), 2, round);
+                if (withPg) {
+                    run("PostgreSQL, 1 node ", pg.url(), 1, round);
+                    run("PostgreSQL, 2 nodes", pg.url(), 2, round);
+                }
                 run("SQLite,     1 node ", sqlite, 1, round);
             }
         }
