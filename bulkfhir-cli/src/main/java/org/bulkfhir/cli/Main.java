@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bulkfhir", mixinStandardHelpOptions = true, version = "bulkfhir 0.1.0",
         description = "FHIR Bulk Data Access: a Data Provider (server) and a Data Consumer (client).",
         subcommands = {DemoCommand.class, ServerCommand.class, LoadCommand.class, GenerateCommand.class, BenchCommand.class,
-                RegisterCommand.class, ClientsCommand.class,
+                KeysCommand.class, RegisterCommand.class, ClientsCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

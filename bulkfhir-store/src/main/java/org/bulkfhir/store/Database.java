@@ -114,6 +114,38 @@ public final class Database implements AutoCloseable {
         return writeLock;
     }
 
+    /** Work inside a transaction. */
+    @FunctionalInterface
+    public interface Transaction<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} as one write transaction under the {@link #writeLock()}: committed when
+     * it returns, rolled back when it throws. SQL failures become a {@link StoreException} whose
+     * message starts with {@code what}.
+     */
+    public <T> T inWriteTransaction(String what, Transaction<T> work) {
+        writeLock.lock();
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + ": " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         dataSource.close();

@@ -52,24 +52,7 @@ public final class JdbcResourceStore implements ResourceStore {
         if (writes.isEmpty()) {
             return List.of();
         }
-        db.writeLock().lock();
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                List<WriteResult> results = writeInTransaction(c, writes);
-                c.commit();
-                return results;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("Writing to the database failed: " + e.getMessage(), e);
-        } finally {
-            db.writeLock().unlock();
-        }
+        return db.inWriteTransaction("Writing to the database failed", c -> writeInTransaction(c, writes));
     }
 
     private List<WriteResult> writeInTransaction(Connection c, List<Write> writes) throws SQLException {
@@ -203,42 +186,27 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public long snapshotTime() {
-        db.writeLock().lock();
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                long t;
-                if (db.dialect() == Dialect.POSTGRESQL) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SELECT pg_advisory_xact_lock(" + FENCE_LOCK + ")");
-                    }
-                    t = dbClock(c);
-                    // Hold the fence until the clock has moved on, so later writers stamp > t.
-                    while (dbClock(c) <= t) {
-                        Thread.onSpinWait();
-                    }
-                } else {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("UPDATE store_clock SET tick = tick + 1");
-                    }
-                    t = System.currentTimeMillis();
-                    while (System.currentTimeMillis() <= t) {
-                        Thread.onSpinWait();
-                    }
+        return db.inWriteTransaction("Could not take a snapshot time", c -> {
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_xact_lock(" + FENCE_LOCK + ")");
                 }
-                c.commit();
+                long t = dbClock(c);
+                // Hold the fence until the clock has moved on, so later writers stamp > t.
+                while (dbClock(c) <= t) {
+                    Thread.onSpinWait();
+                }
                 return t;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new StoreException("Could not take a snapshot time: " + e.getMessage(), e);
-        } finally {
-            db.writeLock().unlock();
-        }
+            try (Statement s = c.createStatement()) {
+                s.execute("UPDATE store_clock SET tick = tick + 1");
+            }
+            long t = System.currentTimeMillis();
+            while (System.currentTimeMillis() <= t) {
+                Thread.onSpinWait();
+            }
+            return t;
+        });
     }
 
     private static long dbClock(Connection c) throws SQLException {

@@ -115,29 +115,16 @@ public final class ServerKeys {
     public String rotate() {
         ECKey fresh = generate();
         long now = clock.millis();
-        db.writeLock().lock();
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                insert(c, fresh, now);
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE server_signing_key SET retired_at = ? WHERE retired_at IS NULL AND kid <> ?")) {
-                    ps.setLong(1, now);
-                    ps.setString(2, fresh.getKeyID());
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        db.inWriteTransaction("Could not rotate the token signing key", c -> {
+            insert(c, fresh, now);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE server_signing_key SET retired_at = ? WHERE retired_at IS NULL AND kid <> ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, fresh.getKeyID());
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException("Could not rotate the token signing key: " + e.getMessage(), e);
-        } finally {
-            db.writeLock().unlock();
-        }
+            return null;
+        });
         reload();
         signer = null;
         return fresh.getKeyID();

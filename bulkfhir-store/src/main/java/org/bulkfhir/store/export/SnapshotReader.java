@@ -168,32 +168,16 @@ public final class SnapshotReader {
     }
 
     private int update(String insert, String jobId, Binder binder) {
-        db.writeLock().lock();
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM export_job_patient WHERE job_id = ?")) {
-                    del.setString(1, jobId);
-                    del.executeUpdate();
-                }
-                int n;
-                try (PreparedStatement ps = c.prepareStatement(insert)) {
-                    binder.bind(ps);
-                    n = ps.executeUpdate();
-                }
-                c.commit();
-                return n;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        return db.inWriteTransaction("Listing the export's patients failed", c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM export_job_patient WHERE job_id = ?")) {
+                del.setString(1, jobId);
+                del.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException("Listing the export's patients failed: " + e.getMessage(), e);
-        } finally {
-            db.writeLock().unlock();
-        }
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                binder.bind(ps);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** The job's patient sort keys in order, for cutting batches. */

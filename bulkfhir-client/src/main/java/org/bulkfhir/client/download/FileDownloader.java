@@ -1,0 +1,267 @@
+package org.bulkfhir.client.download;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import org.bulkfhir.client.BulkDataException;
+import org.bulkfhir.client.BulkDataException.Kind;
+import org.bulkfhir.client.export.ExportListener;
+import org.bulkfhir.client.http.Http;
+import org.bulkfhir.client.http.Pacing;
+import org.bulkfhir.client.manifest.ManifestFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads one manifest file to disk and verifies it (C-31…C-34). Bytes stream straight to
+ * {@code NAME.part}, which is renamed to {@code NAME} only once its line count (and size and
+ * SHA-256 when the manifest states them) match, so a finished name is always a verified file.
+ * An interrupted transfer is continued with {@code Range} from the bytes already on disk.
+ */
+public final class FileDownloader {
+    private static final Logger LOG = LoggerFactory.getLogger(FileDownloader.class);
+    private static final int MAX_REFRESHES = 2;
+    private static final int MAX_VERIFY_RESTARTS = 2;
+
+    private final Http http;
+    private final Pacing pacing;
+    private final ExportListener listener;
+
+    public FileDownloader(Http http, Pacing pacing, ExportListener listener) {
+        this.http = http;
+        this.pacing = pacing;
+        this.listener = listener;
+    }
+
+    /** Gives a fresh URL for a file whose URL stopped working (C-34); null when none can be had. */
+    @FunctionalInterface
+    public interface UrlRefresher {
+        URI refresh(ManifestFile file) throws IOException, InterruptedException;
+    }
+
+    /** What was written: non-blank lines, bytes and hex SHA-256 of the file on disk. */
+    public record Result(long lines, long bytes, String sha256) {
+    }
+
+    public static Path partOf(Path dest) {
+        return dest.resolveSibling(dest.getFileName() + ".part");
+    }
+
+    public Result download(ManifestFile file, boolean sendToken, Path dest, UrlRefresher refresher)
+            throws IOException, InterruptedException {
+        Path part = partOf(dest);
+        URI url = file.url();
+        int failures = 0;
+        int refreshes = 0;
+        int verifyRestarts = 0;
+        while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            long have = Files.exists(part) ? Files.size(part) : 0;
+            Http.Call call = Http.Call.get(url).withToken(sendToken).timeout(Duration.ofMinutes(2))
+                    .header("Accept", "application/fhir+ndjson");
+            if (have > 0) {
+                // Continue the decoded bytes we have: ask for the identity encoding so the range
+                // means the same bytes as our partial file.
+                call.header("Range", "bytes=" + have + "-").header("Accept-Encoding", "identity");
+            } else {
+                call.header("Accept-Encoding", "gzip");
+            }
+            Attempt attempt;
+            try {
+                attempt = transfer(call, part, have);
+            } catch (IOException e) {
+                if (++failures >= pacing.fileAttempts()) {
+                    throw failed(file, "the transfer kept failing (" + e + ")");
+                }
+                LOG.debug("Transfer of {} broke after some bytes ({}); resuming", Http.safe(url), e.toString());
+                pacing.pause(pacing.backoff(failures - 1));
+                continue;
+            }
+            switch (attempt.outcome) {
+                case COMPLETE -> {
+                    Result result = verify(part);
+                    String problem = mismatch(file, result);
+                    if (problem == null) {
+                        moveIntoPlace(part, dest);
+                        return result;
+                    }
+                    if (++verifyRestarts > MAX_VERIFY_RESTARTS) {
+                        Files.deleteIfExists(part);
+                        throw failed(file, problem);
+                    }
+                    LOG.info("{} did not verify ({}); downloading it again", dest.getFileName(), problem);
+                    Files.deleteIfExists(part);
+                }
+                case RESTART -> Files.deleteIfExists(part);
+                case EXPIRED -> {
+                    URI fresh = refresher == null || refreshes >= MAX_REFRESHES ? null : refresher.refresh(file);
+                    refreshes++;
+                    if (fresh == null) {
+                        throw failed(file, "the server answered " + attempt.status + "; the file link has"
+                                + " expired or is not valid, and no fresh link could be obtained");
+                    }
+                    LOG.info("The link of {} answered {}; using the fresh link from the re-read manifest",
+                            dest.getFileName(), attempt.status);
+                    url = fresh;
+                }
+                case RETRY -> {
+                    if (++failures >= pacing.fileAttempts() && attempt.status != 429) {
+                        throw failed(file, "the server kept answering HTTP " + attempt.status);
+                    }
+                    if (failures > 50) {
+                        throw failed(file, "the server kept answering HTTP " + attempt.status);
+                    }
+                    pacing.pause(pacing.delay(attempt.retryAfter, Math.min(failures - 1, 10)));
+                }
+                case FATAL -> throw new BulkDataException(attempt.status == 401 ? Kind.AUTHORIZATION : Kind.DOWNLOAD_FAILED,
+                        "downloading " + Http.safe(url) + " failed: HTTP " + attempt.status
+                                + (attempt.status == 401 ? " (the server refused the access token)" : ""));
+                default -> throw new IllegalStateException();
+            }
+        }
+    }
+
+    private enum Outcome { COMPLETE, RESTART, EXPIRED, RETRY, FATAL }
+
+    private record Attempt(Outcome outcome, int status, String retryAfter) {
+    }
+
+    private Attempt transfer(Http.Call call, Path part, long have) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(call, HttpResponse.BodyHandlers.ofInputStream());
+        int s = r.statusCode();
+        String encoding = r.headers().firstValue("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
+        try (InputStream body = r.body()) {
+            if (s == 200) {
+                InputStream in = decode(body, encoding);
+                try {
+                    write(in, part, false);
+                } catch (IOException e) {
+                    if (in instanceof GZIPInputStream && encoding.equals("identity")) {
+                        // An unlabelled .gz has no identity form to continue with a Range; start over.
+                        Files.deleteIfExists(part);
+                    }
+                    throw e;
+                }
+                return new Attempt(Outcome.COMPLETE, s, null);
+            }
+            if (s == 206) {
+                long start = rangeStart(r.headers().firstValue("Content-Range").orElse(""));
+                if (have == 0 || start != have || !encoding.equals("identity")) {
+                    return new Attempt(Outcome.RESTART, s, null);
+                }
+                write(body, part, true);
+                return new Attempt(Outcome.COMPLETE, s, null);
+            }
+            if (s == 416) {
+                // Our partial file may already be whole (the connection broke after the last byte).
+                String cr = r.headers().firstValue("Content-Range").orElse("");
+                return cr.equals("bytes */" + have) ? new Attempt(Outcome.COMPLETE, s, null)
+                        : new Attempt(Outcome.RESTART, s, null);
+            }
+            if (s == 403 || s == 404 || s == 410) {
+                return new Attempt(Outcome.EXPIRED, s, null);
+            }
+            if (s == 408 || s == 429 || s >= 500) {
+                return new Attempt(Outcome.RETRY, s, r.headers().firstValue("Retry-After").orElse(null));
+            }
+            return new Attempt(Outcome.FATAL, s, null);
+        }
+    }
+
+    private InputStream decode(InputStream body, String encoding) throws IOException {
+        if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
+            return new GZIPInputStream(body, 1 << 16);
+        }
+        if (!encoding.equals("identity")) {
+            throw new IOException("unsupported Content-Encoding " + encoding);
+        }
+        // Some blob stores serve stored .ndjson.gz without labelling it; NDJSON never starts with 0x1f 0x8b.
+        BufferedInputStream in = new BufferedInputStream(body, 1 << 16);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    private void write(InputStream in, Path part, boolean append) throws IOException, InterruptedException {
+        byte[] buf = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                listener.bytes(n);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        }
+    }
+
+    /** Counting from the file on disk, not the wire: it is what the user gets, whatever the resumes. */
+    private static Result verify(Path part) throws IOException {
+        Tally t = new Tally();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(part)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                t.update(buf, 0, n);
+            }
+        }
+        return new Result(t.lines(), t.bytes(), t.sha256Hex());
+    }
+
+    static String mismatch(ManifestFile f, Result r) {
+        if (f.count() != null && f.count() != r.lines()) {
+            return "the manifest says " + f.count() + " resources, the file has " + r.lines();
+        }
+        if (f.size() != null && f.size() != r.bytes()) {
+            return "the manifest says " + f.size() + " bytes, the file has " + r.bytes();
+        }
+        if (f.sha256() != null && !f.sha256().equals(r.sha256())) {
+            return "the SHA-256 differs from the manifest's";
+        }
+        return null;
+    }
+
+    private static long rangeStart(String contentRange) {
+        // "bytes 100-199/200"
+        String v = contentRange.trim();
+        if (!v.startsWith("bytes ")) {
+            return -1;
+        }
+        int dash = v.indexOf('-');
+        try {
+            return dash < 0 ? -1 : Long.parseLong(v.substring(6, dash).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static void moveIntoPlace(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static BulkDataException failed(ManifestFile f, String why) {
+        return new BulkDataException(Kind.DOWNLOAD_FAILED, "the " + f.section().json + " file "
+                + (f.type() == null ? "" : "(" + f.type() + ") ") + Http.safe(f.url()) + " could not be downloaded: " + why);
+    }
+}

@@ -1,0 +1,125 @@
+package org.bulkfhir.client.export;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
+import org.bulkfhir.client.BulkDataException;
+import org.bulkfhir.client.BulkDataException.Kind;
+import org.bulkfhir.client.auth.Urls;
+import org.bulkfhir.client.http.Http;
+import org.bulkfhir.client.http.Pacing;
+import org.bulkfhir.client.http.Responses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts an export job (C-14…C-20) and returns where to poll. */
+public final class KickOff {
+    private static final Logger LOG = LoggerFactory.getLogger(KickOff.class);
+
+    private final Http http;
+    private final Pacing pacing;
+
+    public KickOff(Http http, Pacing pacing) {
+        this.http = http;
+        this.pacing = pacing;
+    }
+
+    /**
+     * @param statusUrl the exact polling URL
+     * @param separateStatus the server applied {@code separate-export-status}
+     * @param method GET or POST, as finally used
+     */
+    public record Accepted(URI statusUrl, boolean separateStatus, String method) {
+    }
+
+    public Accepted start(URI base, ExportLevel level, ExportParameters params) throws IOException, InterruptedException {
+        URI endpoint = Urls.withTrailingSlash(base).resolve(level.path());
+        boolean post = params.post || params.requiresPost();
+        int rateLimited = 0;
+        int transientFailures = 0;
+        while (true) {
+            Http.Call call;
+            if (post) {
+                call = Http.Call.post(endpoint, "application/fhir+json", params.toParametersJson());
+            } else {
+                String q = params.toQuery();
+                call = Http.Call.get(q.isEmpty() ? endpoint : URI.create(endpoint + "?" + q));
+            }
+            call.header("Accept", "application/fhir+json").header("Prefer", params.preferHeader());
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(call, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (++transientFailures > pacing.transientRetries()) {
+                    throw new BulkDataException(Kind.UNAVAILABLE, "cannot reach " + Http.safe(endpoint) + ": " + e, e);
+                }
+                pacing.pause(pacing.backoff(transientFailures - 1));
+                continue;
+            }
+            int s = r.statusCode();
+            if (s == 202) {
+                String location = r.headers().firstValue("Content-Location").orElse(null);
+                if (location == null || location.isBlank()) {
+                    throw new BulkDataException(Kind.REJECTED, "the server accepted the export (202) but sent no"
+                            + " Content-Location to poll; it does not follow the Bulk Data protocol");
+                }
+                // Absolute per spec; resolved defensively against the request URL when a server sends a path (C-21).
+                URI status = call.uri().resolve(location.trim());
+                List<String> applied = r.headers().allValues("Preference-Applied");
+                boolean separate = params.separateExportStatus
+                        && String.join(",", applied).toLowerCase(Locale.ROOT).contains("separate-export-status");
+                LOG.info("Export accepted ({} {}); polling {}", call.uri().getRawPath(), post ? "POST" : "GET",
+                        Http.safe(status));
+                return new Accepted(status, separate, post ? "POST" : "GET");
+            }
+            if (post && !params.requiresPost() && (s == 405 || s == 501)) {
+                // POST kick-off is optional in 2.0/3.0 and missing from several servers.
+                LOG.info("The server does not accept a POST kick-off (HTTP {}); retrying with GET", s);
+                post = false;
+                continue;
+            }
+            if (s == 429 && ++rateLimited <= pacing.transientRetries()) {
+                // C-20: usually "an export is already running"; wait as told rather than spin.
+                var d = pacing.delay(r.headers().firstValue("Retry-After").orElse(null), rateLimited - 1);
+                LOG.info("The server is busy (429); retrying the kick-off in {}s", d.toSeconds());
+                pacing.pause(d);
+                continue;
+            }
+            if ((s == 502 || s == 503 || s == 504 || (s >= 500 && Responses.isTransientOutcome(r.body())))
+                    && ++transientFailures <= pacing.transientRetries()) {
+                pacing.pause(pacing.delay(r.headers().firstValue("Retry-After").orElse(null), transientFailures - 1));
+                continue;
+            }
+            throw refusal(r, endpoint, post, params);
+        }
+    }
+
+    private BulkDataException refusal(HttpResponse<byte[]> r, URI endpoint, boolean post, ExportParameters params) {
+        int s = r.statusCode();
+        String detail = Responses.describe(r);
+        if (s == 401) {
+            return new BulkDataException(Kind.AUTHORIZATION, "the server requires authorization (" + detail + ");"
+                    + " pass --client-id and --key, or check that the client is registered and its token is accepted");
+        }
+        if (s == 403) {
+            return new BulkDataException(Kind.AUTHORIZATION, "the server refused this export for the client's"
+                    + " access rights (" + detail + "); check the granted scopes against --type");
+        }
+        if (s == 200) {
+            return new BulkDataException(Kind.REJECTED, Http.safe(endpoint) + " answered 200 instead of 202 Accepted:"
+                    + " it is not a Bulk Data export endpoint (is --server the FHIR base URL?)");
+        }
+        if (s == 404) {
+            return new BulkDataException(Kind.REJECTED, Http.safe(endpoint) + " was not found (" + detail + "): the"
+                    + " server does not offer this export level, the Group does not exist, or --server is not a FHIR base URL");
+        }
+        if (post && params.requiresPost() && (s == 405 || s == 501)) {
+            return new BulkDataException(Kind.REJECTED, "the server does not accept POST kick-offs (" + detail
+                    + "), which the 'patient' parameter needs; export the group without --patient");
+        }
+        String hint = params.lenient ? "" : "; to let the server skip parameters it does not support, try --lenient";
+        return new BulkDataException(Kind.REJECTED, "the server refused the export: " + detail + hint);
+    }
+}
