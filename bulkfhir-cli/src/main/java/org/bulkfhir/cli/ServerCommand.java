@@ -1,13 +1,17 @@
 package org.bulkfhir.cli;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulkfhir.server.BulkFhirServer;
 import org.bulkfhir.server.ServerConfig;
 import org.bulkfhir.server.auth.AuthConfig;
 import org.bulkfhir.server.auth.AuthMode;
+import org.bulkfhir.server.export.ExportConfig;
+import org.bulkfhir.server.export.output.S3Settings;
 import org.bulkfhir.server.tls.TlsConfig;
 import org.bulkfhir.store.JdbcResourceStore;
 import org.bulkfhir.store.ResourceStore;
@@ -69,6 +73,62 @@ final class ServerCommand implements Callable<Integer> {
             description = "Password of the keystore or of an encrypted PEM key (env BULKFHIR_TLS_PASSWORD).")
     String tlsPassword;
 
+    @Option(names = "--files", paramLabel = "DIR|s3://BUCKET[/PREFIX]",
+            description = "Where export files go: a directory (default: DATA-DIR/export-files; shared storage when several"
+                    + " nodes serve one database) or an S3-compatible bucket.")
+    String files;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "S3 API endpoint of an S3-compatible store (MinIO, Ceph, ...); path-style addressing. Omit for AWS.")
+    URI s3Endpoint;
+
+    @Option(names = "--s3-public-endpoint", paramLabel = "URL",
+            description = "Endpoint that pre-signed URLs name, when clients reach the store at another address than the nodes.")
+    URI s3PublicEndpoint;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", description = "Signing region (default: us-east-1).")
+    String s3Region;
+
+    @Option(names = "--s3-access-key", paramLabel = "KEY",
+            description = "Access key id; by default the SDK's chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, role.")
+    String s3AccessKey;
+
+    @Option(names = "--s3-secret-key", paramLabel = "SECRET", description = "Secret key of --s3-access-key.")
+    String s3SecretKey;
+
+    @Option(names = "--files-via-server",
+            description = "With s3://: manifests link the server's /files URLs (token required, streamed from the bucket)"
+                    + " instead of pre-signed URLs (requiresAccessToken: false).")
+    boolean filesViaServer;
+
+    @Option(names = "--file-url-seconds", paramLabel = "N", defaultValue = "3600",
+            description = "Lifetime of pre-signed file URLs; a manifest fetched again has fresh ones (default: ${DEFAULT-VALUE}).")
+    long fileUrlSeconds;
+
+    @Option(names = "--export-workers", paramLabel = "N",
+            description = "Export worker threads on this node (default: the number of cores, at most 4; 0: API only).")
+    Integer workers;
+
+    @Option(names = "--export-lease", paramLabel = "SECONDS",
+            description = "How long a claimed task stays with a node that stops renewing it (default: 60).")
+    Integer leaseSeconds;
+
+    @Option(names = "--export-task-rows", paramLabel = "N",
+            description = "System-level export: stored rows per task (default: 50000).")
+    Integer taskRows;
+
+    @Option(names = "--export-task-patients", paramLabel = "N",
+            description = "Patient/Group-level export: patients per task (default: 500).")
+    Integer taskPatients;
+
+    @Option(names = "--export-throttle", paramLabel = "N",
+            description = "Resources per second per worker, to spare the database (default: unlimited).")
+    Integer throttle;
+
+    @Option(names = "--export-expiry", paramLabel = "MINUTES",
+            description = "How long files stay after a job completes (default: 120).")
+    Integer expiryMinutes;
+
     @Override
     public Integer call() throws Exception {
         AuthMode mode;
@@ -87,11 +147,13 @@ final class ServerCommand implements Callable<Integer> {
                 : new AuthConfig(AuthMode.OPEN, admin, false, AuthConfig.MAX_TOKEN_LIFETIME_SECONDS, 120))
                 .withOpenRegistration(openRegistration);
         ServerConfig config = ServerConfig.defaults(store.dataDir).withHost(host).withPort(port).withPublicBaseUrl(baseUrl)
-                .withAuth(authConfig).withTls(tls());
+                .withAuth(authConfig).withTls(tls()).withExport(export()).withS3(s3());
         try (ResourceStore resourceStore = JdbcResourceStore.open(store.jdbcUrl())) {
             fill(resourceStore, store.dataDir, generate, seed, load, false);
             try (BulkFhirServer server = BulkFhirServer.start(config, resourceStore)) {
                 System.out.println("FHIR base: " + server.baseUrl());
+                System.out.println("Export files: " + server.exports().output().describe());
+                System.out.println("Export node: " + server.exports().nodeId());
                 System.out.println("Authorization: " + mode.name().toLowerCase() + "; token endpoint " + server.tokenUrl()
                         + (openRegistration ? "; open registration" : ""));
                 if (generatedAdmin) {
@@ -107,6 +169,49 @@ final class ServerCommand implements Callable<Integer> {
             ShutdownSignal.closed();
         }
         return 0;
+    }
+
+    private ExportConfig export() {
+        ExportConfig e = ExportConfig.defaults(store.dataDir);
+        if (files != null && !S3Settings.isS3Url(files)) {
+            e = e.withFilesDir(Path.of(files));
+        }
+        if (workers != null) {
+            e = e.withWorkers(workers);
+        }
+        if (leaseSeconds != null) {
+            e = e.withLease(Duration.ofSeconds(leaseSeconds));
+        }
+        if (taskRows != null || taskPatients != null) {
+            e = e.withTaskSizes(taskRows != null ? taskRows : e.rowsPerTask(),
+                    taskPatients != null ? taskPatients : e.patientsPerTask());
+        }
+        if (throttle != null) {
+            e = e.withThrottle(throttle);
+        }
+        if (expiryMinutes != null) {
+            e = e.withExpiry(Duration.ofMinutes(expiryMinutes));
+        }
+        return e;
+    }
+
+    private S3Settings s3() {
+        if (!S3Settings.isS3Url(files)) {
+            if (s3Endpoint != null || filesViaServer) {
+                throw new UsageError("--s3-endpoint and --files-via-server need --files s3://BUCKET[/PREFIX]");
+            }
+            return null;
+        }
+        try {
+            S3Settings s = S3Settings.of(files, s3Endpoint).withRegion(s3Region).withPublicEndpoint(s3PublicEndpoint)
+                    .withPresign(!filesViaServer).withUrlLifetime(Duration.ofSeconds(fileUrlSeconds));
+            if (s3AccessKey != null || s3SecretKey != null) {
+                s = s.withCredentials(s3AccessKey, s3SecretKey);
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     private TlsConfig tls() {

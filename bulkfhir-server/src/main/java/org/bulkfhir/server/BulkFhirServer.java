@@ -5,6 +5,9 @@ import org.bulkfhir.server.export.http.ExportAccess;
 import org.bulkfhir.server.export.http.FileEndpoint;
 import org.bulkfhir.server.export.http.KickoffEndpoint;
 import org.bulkfhir.server.export.http.StatusEndpoint;
+import org.bulkfhir.server.export.output.LocalOutputStore;
+import org.bulkfhir.server.export.output.OutputStore;
+import org.bulkfhir.server.export.output.S3OutputStore;
 import org.bulkfhir.server.auth.AuthPaths;
 import org.bulkfhir.server.auth.AuthorizationServer;
 import org.bulkfhir.server.auth.Authenticator;
@@ -74,7 +77,9 @@ public final class BulkFhirServer implements AutoCloseable {
         AuthorizationServer authorization = AuthorizationServer.create(config.auth(), store.database(), urls);
         Authenticator auth = authorization.authenticator();
         ResourcePreparer preparer = new ResourcePreparer();
-        ExportEngine exports = new ExportEngine(store, config.export());
+        OutputStore output = config.s3() != null ? new S3OutputStore(config.s3())
+                : new LocalOutputStore(config.export().filesDir());
+        ExportEngine exports = new ExportEngine(store, config.export(), output);
         Router fhir = new Router();
         new CapabilityEndpoint(store, urls).register(fhir);
         authorization.registerDiscovery(fhir);
@@ -93,15 +98,16 @@ public final class BulkFhirServer implements AutoCloseable {
         contexts.addHandler(context(AuthPaths.AUTH_PATH, authorization.endpoints()));
         jetty.setHandler(contexts);
         jetty.setStopTimeout(5_000);
-        exports.start();
         try {
+            exports.start();
             jetty.start();
         } catch (Exception e) {
             exports.close();
             throw e;
         }
         BulkFhirServer server = new BulkFhirServer(jetty, connector, config, exports, authorization);
-        LOG.info("FHIR server listening on {} (auth {})", server.baseUrl(), config.auth().mode().name().toLowerCase());
+        LOG.info("FHIR server listening on {} (auth {}, export files in {})", server.baseUrl(),
+                config.auth().mode().name().toLowerCase(), output.describe());
         return server;
     }
 

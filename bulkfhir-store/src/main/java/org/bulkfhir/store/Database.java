@@ -129,15 +129,29 @@ public final class Database implements AutoCloseable {
         writeLock.lock();
         try (Connection c = connection()) {
             c.setAutoCommit(false);
+            Throwable failure = null;
             try {
                 T result = work.run(c);
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                failure = e;
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    // On a dropped connection the rollback fails too; keep the first failure, which says so.
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException e) {
+                    if (failure == null) {
+                        throw e;
+                    }
+                    failure.addSuppressed(e);
+                }
             }
         } catch (SQLException e) {
             throw new StoreException(what + ": " + e.getMessage(), e);

@@ -29,7 +29,8 @@ public final class AuthorizationServer {
         this.tokens = new AccessTokens(keys, config.tokenLifetimeSeconds(), clock);
         this.authenticator = new Authenticator(config.mode(), tokens);
         RateLimiter byAddress = new RateLimiter(config.tokenRequestsPerMinute(), clock);
-        RateLimiter byClient = new RateLimiter(config.tokenRequestsPerMinute(), clock);
+        // A client's allowance is shared by all nodes; an address's is per node (see SharedRateLimiter).
+        RequestLimiter byClient = new SharedRateLimiter(db, config.tokenRequestsPerMinute(), clock);
         ClientAssertionVerifier verifier = new ClientAssertionVerifier(clients, jwks, new ReplayGuard(db), clock);
         new TokenEndpoint(verifier, tokens, urls, byAddress, byClient).register(endpoints);
         new RegistrationEndpoint(clients, config, byAddress).register(endpoints);

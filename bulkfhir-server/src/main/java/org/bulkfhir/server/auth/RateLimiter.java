@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Token buckets per key (a caller address, a client id): {@code perMinute} requests a minute on
- * average, with bursts up to that many. Per node, in memory: a limiter's job is to keep one
- * caller from starving the others on this node (S-17), not to count exactly across a cluster.
+ * Token buckets per key (a caller address): {@code perMinute} requests a minute on average, with
+ * bursts up to that many. Per node, in memory: it keeps one address from starving the others on
+ * this node (S-17) before any work is done, and a flood of spoofed or rotating addresses costs
+ * no database writes. Limits per client, which must hold across nodes, are {@link SharedRateLimiter}.
  */
-public final class RateLimiter {
+public final class RateLimiter implements RequestLimiter {
     private static final int MAX_KEYS = 100_000;
 
     private final double capacity;
@@ -33,7 +34,7 @@ public final class RateLimiter {
         this.clock = clock;
     }
 
-    /** @return 0 when the request may go ahead, else the whole seconds to wait (for Retry-After) */
+    @Override
     public long acquire(String key) {
         long now = clock.millis();
         if (buckets.size() > MAX_KEYS) {

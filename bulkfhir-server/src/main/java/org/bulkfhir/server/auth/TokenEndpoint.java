@@ -31,11 +31,11 @@ public final class TokenEndpoint {
     private final ClientAssertionVerifier verifier;
     private final AccessTokens tokens;
     private final BaseUrls urls;
-    private final RateLimiter byAddress;
-    private final RateLimiter byClient;
+    private final RequestLimiter byAddress;
+    private final RequestLimiter byClient;
 
-    public TokenEndpoint(ClientAssertionVerifier verifier, AccessTokens tokens, BaseUrls urls, RateLimiter byAddress,
-                         RateLimiter byClient) {
+    public TokenEndpoint(ClientAssertionVerifier verifier, AccessTokens tokens, BaseUrls urls, RequestLimiter byAddress,
+                         RequestLimiter byClient) {
         this.verifier = verifier;
         this.tokens = tokens;
         this.urls = urls;

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.bulkfhir.core.export.ExportRequest;
 import org.bulkfhir.core.export.InvalidExportRequestException;
 import org.bulkfhir.core.json.Json;
+import org.bulkfhir.server.export.output.LocalOutputStore;
+import org.bulkfhir.server.export.output.OutputStore;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.export.ExportJobRepository;
 import org.bulkfhir.store.export.FileRow;
@@ -36,10 +38,11 @@ public final class ExportEngine implements AutoCloseable {
     private final ResourceStore store;
     private final ExportConfig config;
     private final ExportJobRepository jobs;
-    private final ExportFiles files;
+    private final OutputStore output;
     private final TaskRunner runner;
     private final SnapshotReader reader;
-    private final DownloadTracker downloads = new DownloadTracker();
+    private final DownloadTracker downloads;
+    private final PollThrottle pollThrottle;
     private final Janitor janitor;
     private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
     private final Object wakeUp = new Object();
@@ -48,14 +51,22 @@ public final class ExportEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile boolean stopping;
 
+    /** An engine writing to the local directory {@code config.filesDir()}. */
     public ExportEngine(ResourceStore store, ExportConfig config) {
+        this(store, config, new LocalOutputStore(config.filesDir()));
+    }
+
+    /** An engine writing to {@code output}, which it closes when it is closed. */
+    public ExportEngine(ResourceStore store, ExportConfig config, OutputStore output) {
         this.store = store;
         this.config = config;
         this.jobs = new ExportJobRepository(store.database());
-        this.files = new ExportFiles(config.filesDir());
+        this.output = output;
         this.reader = new SnapshotReader(store.database());
         this.runner = new TaskRunner(reader, new ExportPlanner(reader, config));
-        this.janitor = new Janitor(jobs, files, downloads);
+        this.downloads = new DownloadTracker(jobs, config.lease().toMillis());
+        this.pollThrottle = new PollThrottle(jobs, config.minPollInterval().toMillis());
+        this.janitor = new Janitor(jobs, output, downloads);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "bulkfhir-export-keeper");
             t.setDaemon(true);
@@ -65,9 +76,11 @@ public final class ExportEngine implements AutoCloseable {
 
     /** Starts the workers, the lease keeper and the janitor. */
     public void start() throws IOException {
-        java.nio.file.Files.createDirectories(files.root());
+        output.open();
         long beat = Math.max(100, config.lease().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::extendLeases, beat, beat, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> downloads.renew(System.currentTimeMillis()), beat, beat,
+                TimeUnit.MILLISECONDS);
         long sweep = config.janitorInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
         for (int i = 0; i < config.workers(); i++) {
@@ -82,16 +95,34 @@ public final class ExportEngine implements AutoCloseable {
         return config;
     }
 
+    /** This node's name in task leases ({@code lease_owner} starts with it). */
+    public String nodeId() {
+        return nodeId;
+    }
+
     public ExportJobRepository jobs() {
         return jobs;
     }
 
+    /** Where files go. */
+    public OutputStore output() {
+        return output;
+    }
+
+    /** The files directory, when files are kept in one. */
     public ExportFiles files() {
-        return files;
+        if (output instanceof LocalOutputStore local) {
+            return local.files();
+        }
+        throw new IllegalStateException("export files are not in a directory but in " + output.describe());
     }
 
     public DownloadTracker downloads() {
         return downloads;
+    }
+
+    public PollThrottle pollThrottle() {
+        return pollThrottle;
     }
 
     public Janitor janitor() {
@@ -111,8 +142,7 @@ public final class ExportEngine implements AutoCloseable {
      */
     public JobRow kickoff(ExportRequest request, String clientId, String requestUrl, boolean lenient) {
         if (jobs.activeJobs(clientId) >= config.maxActiveJobsPerClient()) {
-            throw new TooManyJobs("This client already has " + config.maxActiveJobsPerClient()
-                    + " exports running; wait for one to finish or cancel one");
+            throw tooMany();
         }
         long t = store.snapshotTime();
         request = checkPatients(request, t, lenient);
@@ -130,7 +160,10 @@ public final class ExportEngine implements AutoCloseable {
                 request.hasTypes() ? String.join(",", request.types()) : null, ignored, t, JobStatus.ACCEPTED,
                 System.currentTimeMillis(), null, null, null, null, 1, 0, 0, 0, 0,
                 request.options().isEmpty() ? null : request.options().toJson());
-        jobs.create(job);
+        // Checked again where it counts: atomically with the insert, whichever node the other kick-offs hit.
+        if (!jobs.createWithin(job, config.maxActiveJobsPerClient())) {
+            throw tooMany();
+        }
         wake();
         return job;
     }
@@ -175,6 +208,11 @@ public final class ExportEngine implements AutoCloseable {
         return request.withOptions(request.options().withPatients(kept), ignored);
     }
 
+    private TooManyJobs tooMany() {
+        return new TooManyJobs("This client already has " + config.maxActiveJobsPerClient()
+                + " exports running; wait for one to finish or cancel one");
+    }
+
     public Optional<JobRow> job(String id) {
         return jobs.job(id);
     }
@@ -192,7 +230,7 @@ public final class ExportEngine implements AutoCloseable {
             return false;
         }
         try {
-            files.deleteJob(jobId);
+            output.deleteJob(jobId);
         } catch (IOException e) {
             LOG.warn("could not remove the files of export {}: {}", jobId, e.getMessage());
         }
@@ -253,7 +291,7 @@ public final class ExportEngine implements AutoCloseable {
                 return;
             }
             String attempt = task.leaseOwner().substring(task.leaseOwner().lastIndexOf('-') + 1);
-            try (NdjsonFileWriter out = new NdjsonFileWriter(files.jobDir(job.id()), job.id(), task.seq(), attempt,
+            try (NdjsonFileWriter out = new NdjsonFileWriter(output, job.id(), task.seq(), attempt,
                     config.fileSplitBytes())) {
                 var completion = runner.run(job, claim, out);
                 claim.check();
@@ -269,12 +307,35 @@ public final class ExportEngine implements AutoCloseable {
                 jobs.release(task.id(), task.leaseOwner());
             }
         } catch (Exception e) {
+            if (DatabaseOutages.isOutage(e)) {
+                LOG.warn("export {} task {}: database connection lost ({}); handing the task back", task.jobId(),
+                        task.seq(), e.getMessage());
+                handBack(task);
+                return;
+            }
             LOG.warn("export {} task {} failed (attempt {})", task.jobId(), task.seq(), task.attempts(), e);
             long now = System.currentTimeMillis();
             jobs.taskFailed(task, "Export task failed: " + e.getMessage(), config.maxAttempts(), now,
                     now + config.expiry().toMillis());
         } finally {
             claims.remove(claim);
+        }
+    }
+
+    /**
+     * Returns a task cut short by a database outage, uncounted. Tried a few times, as the pool may
+     * still hand out connections the outage broke; if the database stays away, the lease runs
+     * out and the task is claimed again all the same.
+     */
+    private void handBack(TaskRow task) {
+        for (int i = 0; i < 5 && !stopping; i++) {
+            try {
+                jobs.release(task.id(), task.leaseOwner());
+                pause();
+                return;
+            } catch (RuntimeException e) {
+                pause();
+            }
         }
     }
 
@@ -312,5 +373,6 @@ public final class ExportEngine implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        output.close();
     }
 }

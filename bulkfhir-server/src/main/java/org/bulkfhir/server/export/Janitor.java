@@ -2,6 +2,7 @@ package org.bulkfhir.server.export;
 
 import java.io.IOException;
 import java.time.Duration;
+import org.bulkfhir.server.export.output.OutputStore;
 import org.bulkfhir.store.export.ExportJobRepository;
 import org.bulkfhir.store.export.JobRow;
 import org.bulkfhir.store.export.JobStatus;
@@ -10,18 +11,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes the files of jobs past their expiry, except while a download of them is under way on
- * this node (it is retried on the next sweep), and forgets ended jobs after a day. A download on
- * another node keeps reading its open file: removing a file does not cut off its readers.
+ * any node (it is retried on the next sweep), and forgets ended jobs after a day. Several nodes
+ * may sweep at once: ending a job is one conditional update, and removing files twice is harmless.
+ * Pre-signed downloads bypass the nodes; their URLs never outlive the job's expiry.
  */
 public final class Janitor {
     private static final Logger LOG = LoggerFactory.getLogger(Janitor.class);
     private static final Duration KEEP_ENDED = Duration.ofDays(1);
 
     private final ExportJobRepository jobs;
-    private final ExportFiles files;
+    private final OutputStore files;
     private final DownloadTracker downloads;
 
-    Janitor(ExportJobRepository jobs, ExportFiles files, DownloadTracker downloads) {
+    Janitor(ExportJobRepository jobs, OutputStore files, DownloadTracker downloads) {
         this.jobs = jobs;
         this.files = files;
         this.downloads = downloads;

@@ -4,21 +4,20 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.bulkfhir.server.export.output.OutputStore;
+import org.bulkfhir.server.export.output.PendingFile;
 import org.bulkfhir.store.export.FileRow;
 
 /**
  * Writes one task's NDJSON files: a file holds one kind and one resource type and is split at
- * the configured size. Lines go to temporary files named after the claim; {@link #publish}
- * renames them to their final names, which depend only on the task and the content order, so
- * a task that is run again after a crash overwrites its earlier files instead of adding new ones.
+ * the configured size. Lines go to files of the {@link OutputStore} that stay invisible until
+ * {@link #publish}; their names depend only on the task and the content order, so a task that is
+ * run again after a crash overwrites its earlier files instead of adding new ones.
  *
  * <p>Organized output ({@code organizeOutputBy}, S-78) is written in blocks: a header line, then
  * the block's resources. A block is held in memory up to {@link #BLOCK_BUFFER} bytes so it can
@@ -30,7 +29,7 @@ public final class NdjsonFileWriter implements Closeable {
     private static final byte NEWLINE = '\n';
     static final long BLOCK_BUFFER = 8L << 20;
 
-    private final Path dir;
+    private final OutputStore output;
     private final String jobId;
     private final int taskSeq;
     private final String attempt;
@@ -43,14 +42,14 @@ public final class NdjsonFileWriter implements Closeable {
     private String blockType;
 
     /** A finished file waiting to be published. */
-    private record Sealed(Path temp, FileRow row) {
+    private record Sealed(PendingFile pending, FileRow row) {
     }
 
     private final class Open {
         final String kind;
         final String type;
         final int part;
-        final Path temp;
+        final PendingFile pending;
         final String name;
         final OutputStream out;
         final MessageDigest sha;
@@ -62,8 +61,8 @@ public final class NdjsonFileWriter implements Closeable {
             this.type = type;
             this.part = part;
             this.name = nameFor(kind, type, part);
-            this.temp = dir.resolve(name + "." + attempt + ".tmp");
-            this.out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
+            this.pending = output.create(jobId, name, attempt);
+            this.out = new BufferedOutputStream(pending.out(), 1 << 16);
             try {
                 this.sha = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
@@ -82,18 +81,18 @@ public final class NdjsonFileWriter implements Closeable {
 
         Sealed seal(String continuesIn) throws IOException {
             out.close();
-            return new Sealed(temp, new FileRow(jobId, name, taskSeq, kind, type, count, bytes,
+            pending.seal();
+            return new Sealed(pending, new FileRow(jobId, name, taskSeq, kind, type, count, bytes,
                     HexFormat.of().formatHex(sha.digest()), continuesIn, 0));
         }
     }
 
-    public NdjsonFileWriter(Path dir, String jobId, int taskSeq, String attempt, long splitBytes) throws IOException {
-        this.dir = dir;
+    public NdjsonFileWriter(OutputStore output, String jobId, int taskSeq, String attempt, long splitBytes) {
+        this.output = output;
         this.jobId = jobId;
         this.taskSeq = taskSeq;
         this.attempt = attempt;
         this.splitBytes = splitBytes;
-        Files.createDirectories(dir);
     }
 
     private String nameFor(String kind, String type, int part) {
@@ -221,24 +220,23 @@ public final class NdjsonFileWriter implements Closeable {
         return n;
     }
 
-    /** Moves the sealed files to their final names (replacing an earlier run's). */
+    /** Makes the sealed files visible under their final names (replacing an earlier run's). */
     public void publish() throws IOException {
         for (Sealed s : sealed) {
-            Files.move(s.temp(), dir.resolve(s.row().name()), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            s.pending().publish();
         }
     }
 
-    /** Deletes whatever temporary files this run left (after a failure or an abandoned claim). */
+    /** Drops whatever this run stored and did not publish (after a failure or an abandoned claim). */
     @Override
     public void close() throws IOException {
         if (current != null) {
-            current.out.close();
-            Files.deleteIfExists(current.temp);
+            // Not flushed: the bytes are thrown away anyway.
+            current.pending.discard();
             current = null;
         }
         for (Sealed s : sealed) {
-            Files.deleteIfExists(s.temp());
+            s.pending().discard();
         }
     }
 }

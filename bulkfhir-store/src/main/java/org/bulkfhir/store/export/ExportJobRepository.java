@@ -45,6 +45,7 @@ public final class ExportJobRepository {
         db.writeLock().lock();
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
+            Throwable failure = null;
             try {
                 T result = work.run(c);
                 if (result == null || Boolean.FALSE.equals(result)) {
@@ -54,18 +55,39 @@ public final class ExportJobRepository {
                 }
                 return result;
             } catch (IOException e) {
-                c.rollback();
+                failure = e;
+                undo(c, e);
                 throw new StoreException("Export file commit failed: " + e.getMessage(), e);
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                failure = e;
+                undo(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException e) {
+                    if (failure == null) {
+                        throw e;
+                    }
+                    failure.addSuppressed(e);
+                }
             }
         } catch (SQLException e) {
             throw new StoreException("Export job update failed: " + e.getMessage(), e);
         } finally {
             db.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Rolls back after {@code cause}. On a dropped connection the rollback fails as well; the
+     * cause is what tells callers the connection was lost, so it is not replaced.
+     */
+    private static void undo(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -81,28 +103,57 @@ public final class ExportJobRepository {
 
     /** Stores a new job with its plan task (seq 0). */
     public void create(JobRow j) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_job (id, client_id, level, group_id,"
-                    + " request_url, output_format, since_ms, types, ignored, transaction_time, status, created_at,"
-                    + " tasks_total, last_served, options) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,0,?)")) {
-                ps.setString(1, j.id());
-                ps.setString(2, j.clientId());
-                ps.setString(3, j.level());
-                ps.setString(4, j.groupId());
-                ps.setString(5, j.requestUrl());
-                ps.setString(6, j.outputFormat());
-                setLong(ps, 7, j.since());
-                ps.setString(8, j.types());
-                ps.setString(9, j.ignored());
-                ps.setLong(10, j.transactionTime());
-                ps.setString(11, JobStatus.ACCEPTED.code());
-                ps.setLong(12, j.createdAt());
-                ps.setString(13, j.options());
-                ps.executeUpdate();
+        write(c -> insertJob(c, j));
+    }
+
+    /**
+     * Stores a new job unless its client already has {@code maxActive} accepted or running jobs;
+     * false then. Counting and inserting happen under a per-client lock (PostgreSQL advisory lock,
+     * SQLite's single writer), so nodes racing on kick-offs of one client cannot overshoot.
+     */
+    public boolean createWithin(JobRow j, int maxActive) {
+        return write(c -> {
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    ps.setString(1, "bulkfhir-export-client:" + j.clientId());
+                    ps.execute();
+                }
             }
-            insertTasks(c, j.id(), 0, List.of(NewTask.of(TaskKind.PLAN)));
-            return true;
-        });
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM export_job WHERE client_id = ?"
+                    + " AND status IN " + ACTIVE)) {
+                ps.setString(1, j.clientId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= maxActive) {
+                        return false;
+                    }
+                }
+            }
+            return insertJob(c, j);
+        }) == Boolean.TRUE;
+    }
+
+    private static boolean insertJob(Connection c, JobRow j) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_job (id, client_id, level, group_id,"
+                + " request_url, output_format, since_ms, types, ignored, transaction_time, status, created_at,"
+                + " tasks_total, last_served, options) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,0,?)")) {
+            ps.setString(1, j.id());
+            ps.setString(2, j.clientId());
+            ps.setString(3, j.level());
+            ps.setString(4, j.groupId());
+            ps.setString(5, j.requestUrl());
+            ps.setString(6, j.outputFormat());
+            setLong(ps, 7, j.since());
+            ps.setString(8, j.types());
+            ps.setString(9, j.ignored());
+            ps.setLong(10, j.transactionTime());
+            ps.setString(11, JobStatus.ACCEPTED.code());
+            ps.setLong(12, j.createdAt());
+            ps.setString(13, j.options());
+            ps.executeUpdate();
+        }
+        insertTasks(c, j.id(), 0, List.of(NewTask.of(TaskKind.PLAN)));
+        return true;
     }
 
     public Optional<JobRow> job(String id) {
@@ -130,13 +181,18 @@ public final class ExportJobRepository {
         });
     }
 
-    /** Jobs in {@code status} whose expiry has passed. */
+    /**
+     * Ended jobs whose expiry has passed, except those some node is still streaming a file of
+     * ({@link #downloading}).
+     */
     public List<JobRow> expired(long now) {
         return read(c -> {
             List<JobRow> jobs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM export_job"
-                    + " WHERE status IN ('completed','failed') AND expires_at IS NOT NULL AND expires_at <= ?")) {
+                    + " WHERE status IN ('completed','failed') AND expires_at IS NOT NULL AND expires_at <= ?"
+                    + " AND (download_until IS NULL OR download_until <= ?)")) {
                 ps.setLong(1, now);
+                ps.setLong(2, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobs.add(job(rs));
@@ -197,6 +253,49 @@ public final class ExportJobRepository {
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM export_task WHERE job_id = ?")) {
                 ps.setString(1, jobId);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Records that a node is streaming a file of the job until at least {@code until}. */
+    public void downloading(String jobId, long until) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE export_job SET download_until = ? WHERE id = ?"
+                    + " AND (download_until IS NULL OR download_until < ?)")) {
+                ps.setLong(1, until);
+                ps.setString(2, jobId);
+                ps.setLong(3, until);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** When a running job's status was last answered, and the Retry-After it advised (ms). */
+    public record LastPoll(long at, long adviceMillis) {
+    }
+
+    public Optional<LastPoll> lastPoll(String jobId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT polled_at, poll_advice_ms FROM export_job"
+                    + " WHERE id = ? AND polled_at IS NOT NULL")) {
+                ps.setString(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new LastPoll(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public void polled(String jobId, long at, long adviceMillis) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE export_job SET polled_at = ?, poll_advice_ms = ?"
+                    + " WHERE id = ?")) {
+                ps.setLong(1, at);
+                ps.setLong(2, adviceMillis);
+                ps.setString(3, jobId);
                 ps.executeUpdate();
             }
             return true;

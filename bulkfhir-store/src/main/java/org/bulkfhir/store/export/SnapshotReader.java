@@ -67,6 +67,7 @@ public final class SnapshotReader {
                 c.setAutoCommit(false);
             }
             long n = 0;
+            Throwable failure = null;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(FETCH);
                 binder.bind(ps);
@@ -76,10 +77,21 @@ public final class SnapshotReader {
                         n++;
                     }
                 }
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
             } finally {
                 if (pg) {
-                    c.rollback();
-                    c.setAutoCommit(true);
+                    try {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                    } catch (SQLException e) {
+                        // On a dropped connection the rollback fails too; the first failure is the one to tell.
+                        if (failure == null) {
+                            throw e;
+                        }
+                        failure.addSuppressed(e);
+                    }
                 }
             }
             return n;

@@ -135,6 +135,29 @@ public final class SearchParamExtractor {
 
     // ---------------------------------------------------------------- plan
 
+    /**
+     * With deferred model scanning, HAPI can hand out a type's definition while another thread
+     * (a parser meeting the type first) is still sealing it, search parameters not yet set. Seen
+     * on loads of generated data; the other thread finishes within milliseconds.
+     */
+    private static List<RuntimeSearchParam> searchParams(RuntimeResourceDefinition def) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        List<RuntimeSearchParam> params = def.getSearchParams();
+        while (params == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            params = def.getSearchParams();
+        }
+        if (params == null) {
+            throw new IllegalStateException("HAPI has not initialised the search parameters of " + def.getName());
+        }
+        return params;
+    }
+
     private enum Kind {
         TOKEN, STRING, DATE, REFERENCE, QUANTITY, URI
     }
@@ -148,7 +171,7 @@ public final class SearchParamExtractor {
     private Expr[] plan(String type) {
         RuntimeResourceDefinition def = ctx.getResourceDefinition(type);
         Map<String, List<Param>> byPath = new LinkedHashMap<>();
-        for (RuntimeSearchParam sp : def.getSearchParams()) {
+        for (RuntimeSearchParam sp : searchParams(def)) {
             Kind kind = kindOf(sp.getParamType());
             if (kind == null) {
                 continue;

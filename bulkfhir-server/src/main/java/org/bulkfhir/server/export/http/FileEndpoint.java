@@ -3,11 +3,7 @@ package org.bulkfhir.server.export.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +24,9 @@ import org.bulkfhir.store.export.JobStatus;
  * {@code GET /files/[job]/[name]}: an export file as {@code application/fhir+ndjson}
  * (S-69…S-77). Files are stored uncompressed, so byte ranges (resume) are served from them
  * directly; a full download is gzip-compressed on the fly at the fastest level when the client
- * accepts gzip, which costs little CPU and halves the transfer.
+ * accepts gzip, which costs little CPU and halves the transfer. The bytes come from the node's
+ * {@link org.bulkfhir.server.export.output.OutputStore}: a directory or, with files served through
+ * the server, an S3 bucket (a range is fetched as a range).
  */
 public final class FileEndpoint {
     public static final String CONTEXT = "/files";
@@ -66,24 +64,23 @@ public final class FileEndpoint {
             throw HttpError.notFound("Export " + jobId + " was " + job.status().code() + "; its files are gone");
         }
         FileRow file = engine.jobs().file(jobId, name).orElseThrow(() -> HttpError.notFound("No such export file"));
-        Path path = engine.files().file(jobId, name);
         engine.downloads().started(jobId);
         try {
-            SeekableByteChannel channel;
-            try {
-                channel = Files.newByteChannel(path);
-            } catch (NoSuchFileException e) {
-                throw HttpError.notFound("Export file " + name + " is no longer available");
-            }
-            try (channel) {
-                serve(ex, file, channel);
-            }
+            serve(ex, file);
         } finally {
             engine.downloads().finished(jobId);
         }
     }
 
-    private void serve(Exchange ex, FileRow file, SeekableByteChannel channel) throws IOException {
+    private InputStream open(FileRow file, long first, long length) throws IOException {
+        try {
+            return engine.output().read(file.jobId(), file.name(), first, length);
+        } catch (NoSuchFileException e) {
+            throw HttpError.notFound("Export file " + file.name() + " is no longer available");
+        }
+    }
+
+    private void serve(Exchange ex, FileRow file) throws IOException {
         long size = file.bytes();
         String etag = "\"" + file.sha256() + "\"";
         ex.setHeader("Accept-Ranges", "bytes");
@@ -98,9 +95,9 @@ public final class FileEndpoint {
                         Map.of("Content-Range", "bytes */" + size));
             }
             ex.setHeader("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
-            channel.position(r[0]);
-            try (OutputStream out = ex.stream(206, Exchange.NDJSON, r[1] - r[0] + 1)) {
-                copy(Channels.newInputStream(channel), out, r[1] - r[0] + 1, ex);
+            try (InputStream in = open(file, r[0], r[1] - r[0] + 1);
+                 OutputStream out = ex.stream(206, Exchange.NDJSON, r[1] - r[0] + 1)) {
+                copy(in, out, r[1] - r[0] + 1, ex);
             }
             return;
         }
@@ -111,18 +108,20 @@ public final class FileEndpoint {
                 ex.respondStatus(304);
                 return;
             }
-            ex.setHeader("Content-Encoding", "gzip");
-            try (OutputStream raw = ex.stream(200, Exchange.NDJSON, -1)) {
-                if (ex.method().equals("HEAD")) {
-                    return;
-                }
-                GZIPOutputStream gz = new GZIPOutputStream(raw, 1 << 16) {
-                    {
-                        def.setLevel(Deflater.BEST_SPEED);
+            try (InputStream in = open(file, 0, size)) {
+                ex.setHeader("Content-Encoding", "gzip");
+                try (OutputStream raw = ex.stream(200, Exchange.NDJSON, -1)) {
+                    if (ex.method().equals("HEAD")) {
+                        return;
                     }
-                };
-                copy(Channels.newInputStream(channel), gz, size, ex);
-                gz.finish();
+                    GZIPOutputStream gz = new GZIPOutputStream(raw, 1 << 16) {
+                        {
+                            def.setLevel(Deflater.BEST_SPEED);
+                        }
+                    };
+                    copy(in, gz, size, ex);
+                    gz.finish();
+                }
             }
             return;
         }
@@ -131,8 +130,8 @@ public final class FileEndpoint {
             ex.respondStatus(304);
             return;
         }
-        try (OutputStream out = ex.stream(200, Exchange.NDJSON, size)) {
-            copy(Channels.newInputStream(channel), out, size, ex);
+        try (InputStream in = open(file, 0, size); OutputStream out = ex.stream(200, Exchange.NDJSON, size)) {
+            copy(in, out, size, ex);
         }
     }
 

@@ -2,26 +2,27 @@ package org.bulkfhir.server.export.http;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.bulkfhir.core.export.ExportOptions;
 import org.bulkfhir.core.export.Manifest;
 import org.bulkfhir.store.export.FileRow;
 import org.bulkfhir.store.export.JobRow;
 
-/** Builds a job's manifest (or one page of it) with absolute file URLs under the files base. */
+/** Builds a job's manifest (or one page of it); {@code urlOf} gives a file's absolute URL from its name. */
 final class ManifestBuilder {
     private ManifestBuilder() {
     }
 
-    static Manifest build(JobRow job, List<FileRow> files, String filesBase, boolean requiresAccessToken, String next) {
+    static Manifest build(JobRow job, List<FileRow> files, Function<String, String> urlOf, boolean requiresAccessToken,
+                          String next) {
         String organizedBy = ExportOptions.fromJson(job.options()).organizeOutputBy();
         List<Manifest.Item> output = new ArrayList<>();
         List<Manifest.Item> error = new ArrayList<>();
         List<Manifest.Item> deleted = new ArrayList<>();
-        String jobBase = filesBase + "/" + job.id() + "/";
         for (FileRow f : files) {
             boolean organized = organizedBy != null && f.kind().equals("output");
-            Manifest.Item item = new Manifest.Item(organized ? null : f.resType(), jobBase + f.name(), f.count(),
-                    f.bytes(), f.sha256(), f.continuesIn() == null ? null : jobBase + f.continuesIn());
+            Manifest.Item item = new Manifest.Item(organized ? null : f.resType(), urlOf.apply(f.name()), f.count(),
+                    f.bytes(), f.sha256(), f.continuesIn() == null ? null : urlOf.apply(f.continuesIn()));
             switch (f.kind()) {
                 case "error" -> error.add(item);
                 case "deleted" -> deleted.add(item);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.List;
 import org.bulkfhir.core.export.ExportOptions;
@@ -35,13 +36,19 @@ public final class StatusEndpoint {
     private final PollThrottle throttle;
     private final ExportAccess access;
     private final boolean requiresAccessToken;
+    private final boolean presigned;
 
+    /**
+     * With {@code requiresAccessToken}, the file endpoint wants the token; the manifest says so
+     * unless the files are handed out as pre-signed URLs, which work with no token (S-60, S-72).
+     */
     public StatusEndpoint(ExportEngine engine, BaseUrls urls, ExportAccess access, boolean requiresAccessToken) {
         this.engine = engine;
         this.urls = urls;
         this.access = access;
         this.requiresAccessToken = requiresAccessToken;
-        this.throttle = new PollThrottle(engine.config().minPollInterval().toMillis());
+        this.presigned = engine.output().servesDirectly();
+        this.throttle = engine.pollThrottle();
     }
 
     static String statusUrl(String fhirBase, String jobId) {
@@ -83,7 +90,12 @@ public final class StatusEndpoint {
         Reply reply = new Reply(ex, options.separateExportStatus());
         Integer page = page(ex, options);
         long now = System.currentTimeMillis();
-        String filesBase = urls.root(ex) + FileEndpoint.CONTEXT;
+        String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";
+        // Pre-signed URLs are signed afresh on every fetch, so a client whose links lapsed gets
+        // working ones by fetching the manifest again (S-74).
+        Instant notAfter = Instant.ofEpochMilli(job.expiresAt() != null ? job.expiresAt()
+                : System.currentTimeMillis() + engine.config().expiry().toMillis());
+        Function<String, String> urlOf = name -> engine.output().directUrl(id, name, notAfter).orElse(filesBase + name);
         switch (job.status()) {
             case ACCEPTED, RUNNING -> {
                 if (page == null) {
@@ -104,7 +116,7 @@ public final class StatusEndpoint {
                         ? engine.jobs().manifestPage(id, page == null ? 1 : page, engine.config().manifestPageSize())
                         : java.util.Optional.<ExportJobRepository.ManifestPage>empty();
                 if (frozen.isPresent()) {
-                    reply.send(202, Exchange.JSON, manifest(ex, job, frozen.get(), filesBase));
+                    reply.send(202, Exchange.JSON, manifest(ex, job, frozen.get(), urlOf));
                 } else if (page != null && page > 1) {
                     throw HttpError.notFound("Manifest page " + page + " of export " + id + " does not exist yet");
                 } else {
@@ -125,12 +137,12 @@ public final class StatusEndpoint {
                     if (frozen.isEmpty() && page != null && page > 1) {
                         throw HttpError.notFound("Export " + id + " has no manifest page " + page);
                     }
-                    body = frozen.isPresent() ? manifest(ex, job, frozen.get(), filesBase)
-                            : ManifestWriter.write(ManifestBuilder.build(job, List.of(), filesBase, requiresAccessToken,
+                    body = frozen.isPresent() ? manifest(ex, job, frozen.get(), urlOf)
+                            : ManifestWriter.write(ManifestBuilder.build(job, List.of(), urlOf, requiresAccessToken && !presigned,
                                     null), job.since() != null);
                 } else {
-                    body = ManifestWriter.write(ManifestBuilder.build(job, engine.files(id), filesBase,
-                            requiresAccessToken, null), job.since() != null);
+                    body = ManifestWriter.write(ManifestBuilder.build(job, engine.files(id), urlOf,
+                            requiresAccessToken && !presigned, null), job.since() != null);
                 }
                 ex.setHeader("Expires", HTTP_DATE.format(Instant.ofEpochMilli(job.expiresAt())));
                 reply.send(200, Exchange.JSON, body);
@@ -157,9 +169,9 @@ public final class StatusEndpoint {
         return page;
     }
 
-    private byte[] manifest(Exchange ex, JobRow job, ExportJobRepository.ManifestPage page, String filesBase) {
+    private byte[] manifest(Exchange ex, JobRow job, ExportJobRepository.ManifestPage page, Function<String, String> urlOf) {
         String next = page.more() ? statusUrl(urls.fhirBase(ex), job.id()) + "?page=" + (page.page() + 1) : null;
-        return ManifestWriter.write(ManifestBuilder.build(job, page.files(), filesBase, requiresAccessToken, next),
+        return ManifestWriter.write(ManifestBuilder.build(job, page.files(), urlOf, requiresAccessToken && !presigned, next),
                 job.since() != null);
     }
 
