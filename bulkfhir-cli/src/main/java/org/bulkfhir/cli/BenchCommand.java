@@ -197,10 +197,14 @@ final class BenchCommand implements Callable<Integer> {
         report.figure("generate.resources", generated.totalResources(), "");
         report.figure("generate.MB", generated.totalBytes() / 1e6, "MB");
 
+        long cpu0 = processCpuNanos();
         LoadSummary loaded = LoadCommand.load(store, List.of(population), Runtime.getRuntime().availableProcessors(),
                 true, System.out);
+        double loadCpu = (processCpuNanos() - cpu0) / 1e9;
         double loadSeconds = loaded.elapsed().toNanos() / 1e9;
         report.figure("load.seconds", loadSeconds, "s");
+        report.figure("load.cpuSeconds", loadCpu, "s");
+        report.figure("load.resourcesPerCpuSecond", loaded.written() / loadCpu, "resources/s");
         report.figure("load.resourcesPerSecond", loaded.resourcesPerSecond(), "resources/s");
         report.figure("load.MBPerSecond", generated.totalBytes() / 1e6 / loadSeconds, "MB/s");
         report.note("load.dialect", store.database().dialect().name());
@@ -312,7 +316,10 @@ final class BenchCommand implements Callable<Integer> {
     private ExportRun.Result run(ExportRun exporter, ExportRun.Spec spec, Path exports, JobTimes times,
                                  ProcessSampler sampler) throws Exception {
         String p = spec.name();
-        report.heading("Export: " + p + describe(spec));
+        if (!spec.allowPartialManifests() || partialManifests == null) {
+            report.heading("Export: " + p + describe(spec));
+        }
+        long cpu0 = sampler == null ? -1 : sampler.cpuNanos();
         ExportRun.Result r;
         try {
             r = exporter.run(spec, exports.resolve(p));
@@ -358,9 +365,16 @@ final class BenchCommand implements Callable<Integer> {
         report.figure(p + ".endToEndMBPerSecond", r.endToEndMBps(), "MB/s");
         report.figure(p + ".clientPeakHeapMB", r.clientPeakHeap() / 1048576.0, "MB");
         if (sampler != null) {
+            // CPU time does not depend on what else runs on a shared machine; wall-clock rates do.
+            double cpu = (sampler.cpuNanos() - cpu0) / 1e9;
+            if (cpu0 >= 0 && cpu > 0) {
+                report.figure(p + ".serverCpuSeconds", cpu, "s");
+                report.figure(p + ".serverResourcesPerCpuSecond", r.resources() / cpu, "resources/s");
+            }
             ProcessSampler.Peaks peaks = sampler.window();
             if (peaks.rss() > 0) {
                 report.figure(p + ".serverPeakRssMB", peaks.rss() / 1048576.0, "MB");
+                report.figure(p + ".serverPeakRssAnonMB", peaks.rssAnon() / 1048576.0, "MB");
             }
             if (peaks.heapUsed() > 0) {
                 report.figure(p + ".serverPeakHeapUsedMB", peaks.heapUsed() / 1048576.0, "MB");
@@ -449,6 +463,11 @@ final class BenchCommand implements Callable<Integer> {
         if (LoggerFactory.getLogger("org.bulkfhir.client") instanceof ch.qos.logback.classic.Logger l && l.getLevel() == null) {
             l.setLevel(ch.qos.logback.classic.Level.WARN);
         }
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static double seconds(long startNanos) {

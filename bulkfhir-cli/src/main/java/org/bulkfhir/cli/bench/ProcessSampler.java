@@ -25,6 +25,8 @@ public final class ProcessSampler implements AutoCloseable {
     private volatile boolean stopped;
     private long peakRss;
     private long windowRss;
+    private long peakRssAnon;
+    private long windowRssAnon;
     private long peakHeapUsed;
     private long windowHeapUsed;
     private long peakHeapCommitted;
@@ -33,7 +35,7 @@ public final class ProcessSampler implements AutoCloseable {
     private double gcSeconds;
 
     /** Peaks of one window, in bytes; -1 when not measurable here. */
-    public record Peaks(long rss, long heapUsed) {
+    public record Peaks(long rss, long rssAnon, long heapUsed) {
     }
 
     public ProcessSampler(long pid) {
@@ -69,7 +71,10 @@ public final class ProcessSampler implements AutoCloseable {
             if (rss < 0) {
                 return;
             }
+            long anon = statusKb(status, "RssAnon:");
             synchronized (this) {
+                peakRssAnon = Math.max(peakRssAnon, anon * 1024);
+                windowRssAnon = Math.max(windowRssAnon, anon * 1024);
                 peakRss = Math.max(peakRss, rss * 1024);
                 windowRss = Math.max(windowRss, rss * 1024);
             }
@@ -133,10 +138,24 @@ public final class ProcessSampler implements AutoCloseable {
         return -1;
     }
 
+    /** User + system CPU time of the process so far, from {@code /proc/PID/stat}; -1 when unknown. */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14 and 15 of stat (utime, stime), counted after the ")" that ends the command name.
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Peaks since the previous call (one export run). */
     public synchronized Peaks window() {
-        Peaks p = new Peaks(windowRss > 0 ? windowRss : -1, jstat != null ? windowHeapUsed : -1);
+        Peaks p = new Peaks(windowRss > 0 ? windowRss : -1, windowRssAnon, jstat != null ? windowHeapUsed : -1);
         windowRss = 0;
+        windowRssAnon = 0;
         windowHeapUsed = 0;
         return p;
     }
@@ -148,6 +167,10 @@ public final class ProcessSampler implements AutoCloseable {
                 report.figure(prefix + ".peakRssMB", hwm / 1024.0, "MB");
             } else if (peakRss > 0) {
                 report.figure(prefix + ".peakRssMB", peakRss / 1048576.0, "MB");
+            }
+            if (peakRssAnon > 0) {
+                // RSS counts the database pages SQLite maps from the file; RssAnon is the process's own memory.
+                report.figure(prefix + ".peakRssAnonMB", peakRssAnon / 1048576.0, "MB");
             }
             if (jstat != null && peakHeapCommitted > 0) {
                 report.figure(prefix + ".peakHeapUsedMB", peakHeapUsed / 1048576.0, "MB");
