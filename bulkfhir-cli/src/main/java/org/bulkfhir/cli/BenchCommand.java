@@ -315,8 +315,13 @@ final class BenchCommand implements Callable<Integer> {
     /** One export and its figures; null when the server refused it for a reason worth reporting, not failing. */
     private ExportRun.Result run(ExportRun exporter, ExportRun.Spec spec, Path exports, JobTimes times,
                                  ProcessSampler sampler) throws Exception {
+        return run(exporter, spec, exports, times, sampler, false);
+    }
+
+    private ExportRun.Result run(ExportRun exporter, ExportRun.Spec spec, Path exports, JobTimes times,
+                                 ProcessSampler sampler, boolean retry) throws Exception {
         String p = spec.name();
-        if (!spec.allowPartialManifests() || partialManifests == null) {
+        if (!retry) {
             report.heading("Export: " + p + describe(spec));
         }
         long cpu0 = sampler == null ? -1 : sampler.cpuNanos();
@@ -330,7 +335,7 @@ final class BenchCommand implements Callable<Integer> {
                 partialManifests = false;
                 report.note("client.allowPartialManifests", "not supported by the server: first file = complete manifest");
                 return run(exporter, new ExportRun.Spec(spec.name(), spec.level(), spec.types(), spec.typeFilters(), false),
-                        exports, times, sampler);
+                        exports, times, sampler, true);
             }
             if (e.kind() == BulkDataException.Kind.REJECTED && !spec.typeFilters().isEmpty()) {
                 report.note(p + ".skipped", e.getMessage().contains("_typeFilter")
