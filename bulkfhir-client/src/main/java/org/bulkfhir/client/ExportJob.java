@@ -18,4 +18,6 @@ public final class ExportJob {
     public boolean sinceAuto;
     /** After a verified download, DELETE the job so the server can drop its files (C-40). */
     public boolean cleanup = true;
+    /** Ask for gzip transfer encoding of files; off, files travel as stored (identity). */
+    public boolean acceptGzip = true;
 }

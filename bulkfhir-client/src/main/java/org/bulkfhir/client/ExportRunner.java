@@ -353,7 +353,7 @@ public final class ExportRunner {
     }
 
     private void download(ExportState.FileEntry entry, ManifestFile file, URI pageUrl) {
-        FileDownloader downloader = new FileDownloader(http, pacing, listener);
+        FileDownloader downloader = new FileDownloader(http, pacing, listener, job.acceptGzip);
         try {
             FileDownloader.Result r = downloader.download(file, entry.requiresAccessToken, out.resolve(entry.name),
                     f -> refresh(pageUrl, entry));

@@ -37,11 +37,18 @@ public final class FileDownloader {
     private final Http http;
     private final Pacing pacing;
     private final ExportListener listener;
+    private final boolean acceptGzip;
 
     public FileDownloader(Http http, Pacing pacing, ExportListener listener) {
+        this(http, pacing, listener, true);
+    }
+
+    /** {@code acceptGzip} false asks for the identity encoding only (a benchmark of the uncompressed path). */
+    public FileDownloader(Http http, Pacing pacing, ExportListener listener, boolean acceptGzip) {
         this.http = http;
         this.pacing = pacing;
         this.listener = listener;
+        this.acceptGzip = acceptGzip;
     }
 
     /** Gives a fresh URL for a file whose URL stopped working (C-34); null when none can be had. */
@@ -77,7 +84,7 @@ public final class FileDownloader {
                 // means the same bytes as our partial file.
                 call.header("Range", "bytes=" + have + "-").header("Accept-Encoding", "identity");
             } else {
-                call.header("Accept-Encoding", "gzip");
+                call.header("Accept-Encoding", acceptGzip ? "gzip" : "identity");
             }
             Attempt attempt;
             try {

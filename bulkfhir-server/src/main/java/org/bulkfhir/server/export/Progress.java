@@ -25,7 +25,12 @@ public record Progress(String text, int retryAfterSeconds) {
         int retry = min;
         if (fraction > 0) {
             double remainingMs = elapsed * (1 - fraction) / fraction;
-            retry = (int) Math.max(min, Math.min(MAX_RETRY_AFTER, Math.ceil(remainingMs / 1000.0)));
+            // An estimate from the first percent is mostly noise (a 0.4 s job once said 25 s).
+            // Never ask for a wait longer than the job has run so far: a job that ends sooner than
+            // estimated is then seen within twice its running time, and a long job still gets
+            // its full estimate once it has run that long.
+            double capMs = Math.max(min * 1000.0, elapsed);
+            retry = (int) Math.max(min, Math.min(MAX_RETRY_AFTER, Math.ceil(Math.min(remainingMs, capMs) / 1000.0)));
         }
         String text = String.format("%d%% complete (%d of %d tasks, %d resources)", (int) Math.floor(fraction * 100),
                 job.tasksDone(), job.tasksTotal(), job.resources());

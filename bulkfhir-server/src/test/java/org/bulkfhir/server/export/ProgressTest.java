@@ -1,0 +1,31 @@
+package org.bulkfhir.server.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bulkfhir.store.export.JobRow;
+import org.bulkfhir.store.export.JobStatus;
+import org.junit.jupiter.api.Test;
+
+class ProgressTest {
+    private static JobRow running(long startedAt, long plannedRows, long doneRows) {
+        return new JobRow("j", "c", "system", null, "/$export", "application/fhir+ndjson", null, null, null, 0,
+                JobStatus.RUNNING, startedAt, startedAt, null, null, null, 10, 2, plannedRows, doneRows, doneRows);
+    }
+
+    @Test
+    void anEarlyEstimateNeverAsksForMoreThanTheJobHasRun() {
+        // 0.4% done after 100 ms extrapolates to 25 s; the job may well end in the next 300 ms.
+        Progress p = Progress.of(running(0, 1_000_000, 4_000), 100, 500);
+        assertThat(p.retryAfterSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void aLongJobGetsItsEstimateOnceItHasRunThatLong() {
+        // 50% after 20 s: 20 s more.
+        assertThat(Progress.of(running(0, 100, 50), 20_000, 500).retryAfterSeconds()).isEqualTo(20);
+        // 10% after 30 s: the estimate says 270 s; capped by the time run so far.
+        assertThat(Progress.of(running(0, 100, 10), 30_000, 500).retryAfterSeconds()).isEqualTo(30);
+        // 10% after 10 min: capped by the maximum.
+        assertThat(Progress.of(running(0, 100, 10), 600_000, 500).retryAfterSeconds()).isEqualTo(60);
+    }
+}
