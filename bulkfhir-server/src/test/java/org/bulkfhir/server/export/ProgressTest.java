@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ProgressTest {
     private static JobRow running(long startedAt, long plannedRows, long doneRows) {
         return new JobRow("j", "c", "system", null, "/$export", "application/fhir+ndjson", null, null, null, 0,
-                JobStatus.RUNNING, startedAt, startedAt, null, null, null, 10, 2, plannedRows, doneRows, doneRows);
+                JobStatus.RUNNING, startedAt, startedAt, null, null, null, 10, 2, plannedRows, doneRows, doneRows, null);
     }
 
     @Test
