@@ -53,7 +53,9 @@ public final class KickOff {
                 r = http.send(call, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 if (++transientFailures > pacing.transientRetries()) {
-                    throw new BulkDataException(Kind.UNAVAILABLE, "cannot reach " + Http.safe(endpoint) + ": " + e, e);
+                    throw new BulkDataException(Kind.UNAVAILABLE, "cannot reach " + Http.safe(endpoint) + ": "
+                            + (e instanceof java.net.ConnectException ? "connection refused; check --server and that"
+                            + " the server is running" : String.valueOf(e.getMessage() == null ? e : e.getMessage())), e);
                 }
                 pacing.pause(pacing.backoff(transientFailures - 1));
                 continue;
