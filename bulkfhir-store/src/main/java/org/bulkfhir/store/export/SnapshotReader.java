@@ -364,17 +364,15 @@ public final class SnapshotReader {
             return;
         }
         boolean withPatients = types.contains("Patient");
-        String insert = db.dialect() == Dialect.POSTGRESQL ? "INSERT INTO" : "INSERT OR IGNORE INTO";
-        String sql = insert + " export_context_ref (job_id, target_type, target_id)"
-                + " SELECT DISTINCT ?, ref.target_type, ref.target_id FROM idx_reference ref WHERE ref.res_pk IN ("
+        // The references are found by a plain read, outside the write lock: holding SQLite's
+        // single writer for the whole query serialized the workers of a Patient-level export.
+        String select = "SELECT DISTINCT ref.target_type, ref.target_id FROM idx_reference ref WHERE ref.res_pk IN ("
                 + " SELECT r.pk FROM resource r WHERE r.pk IN (" + batchPks(types.size(), withPatients) + ") AND" + VISIBLE
                 + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + ")"
-                + " AND ref.target_type IN (" + placeholders(contextTypes.size()) + ") AND ref.target_id IS NOT NULL"
-                + (db.dialect() == Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "");
-        db.writeLock().lock();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                + " AND ref.target_type IN (" + placeholders(contextTypes.size()) + ") AND ref.target_id IS NOT NULL";
+        List<String[]> refs = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(select)) {
             int i = 1;
-            ps.setString(i++, b.jobId());
             i = bindBatchPks(ps, i, b, types, withPatients);
             ps.setLong(i++, b.t());
             ps.setLong(i++, b.t());
@@ -383,12 +381,32 @@ public final class SnapshotReader {
             for (String type : contextTypes) {
                 ps.setString(i++, type);
             }
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    refs.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
         } catch (SQLException e) {
             throw new StoreException("Collecting context references failed: " + e.getMessage(), e);
-        } finally {
-            db.writeLock().unlock();
         }
+        if (refs.isEmpty()) {
+            return;
+        }
+        String insert = (db.dialect() == Dialect.POSTGRESQL ? "INSERT INTO" : "INSERT OR IGNORE INTO")
+                + " export_context_ref (job_id, target_type, target_id) VALUES (?,?,?)"
+                + (db.dialect() == Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "");
+        db.inWriteTransaction("Collecting context references failed", c -> {
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                for (String[] ref : refs) {
+                    ps.setString(1, b.jobId());
+                    ps.setString(2, ref[0]);
+                    ps.setString(3, ref[1]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     /** Context types a job collected references to. */
