@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.bulkfhir.store.JdbcResourceStore;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.load.LoadSummary;
+import org.bulkfhir.store.load.LoadListener;
 import org.bulkfhir.store.load.Loader;
 import org.bulkfhir.store.write.ResourcePreparer;
 import picocli.CommandLine.Command;
@@ -47,10 +48,21 @@ final class LoadCommand implements Callable<Integer> {
             throws Exception {
         Progress progress = new Progress(out, "loading", quiet);
         long start = System.nanoTime();
-        Loader loader = new Loader(store, new ResourcePreparer(), threads, (written, rejected, bytesRead, totalBytes) -> {
-            double seconds = (System.nanoTime() - start) / 1e9;
-            progress.update(bytesRead, totalBytes, String.format(Locale.ROOT, "%,d resources (%,.0f/s)%s", written,
-                    seconds > 0 ? written / seconds : 0, rejected > 0 ? ", " + rejected + " rejected" : ""));
+        Loader loader = new Loader(store, new ResourcePreparer(), threads, new LoadListener() {
+            private long lastWritten;
+
+            @Override
+            public void progress(long written, long rejected, long bytesRead, long totalBytes) {
+                lastWritten = written;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                progress.update(bytesRead, totalBytes, String.format(Locale.ROOT, "%,d resources (%,.0f/s)%s", written,
+                        seconds > 0 ? written / seconds : 0, rejected > 0 ? ", " + rejected + " rejected" : ""));
+            }
+
+            @Override
+            public void buildingIndexes() {
+                progress.phase(1, 1, String.format(Locale.ROOT, "%,d resources written; building search indexes", lastWritten));
+            }
         });
         LoadSummary summary = loader.load(paths);
         progress.finish();

@@ -17,6 +17,7 @@ final class Progress {
     private final String label;
     private final long start = System.nanoTime();
     private long lastDraw;
+    private boolean drawnOnce;
     private boolean drawn;
 
     Progress(PrintStream out, String label, boolean quiet) {
@@ -32,10 +33,22 @@ final class Progress {
             return;
         }
         long now = System.nanoTime();
-        if (now - lastDraw < (terminal ? BAR_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS)) {
+        if (drawnOnce && now - lastDraw < (terminal ? BAR_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS)) {
             return;
         }
+        draw(now, done, total, detail);
+    }
+
+    /** Reports a change of phase at once, whatever the redraw interval. */
+    void phase(double done, double total, String detail) {
+        if (!quiet) {
+            draw(System.nanoTime(), done, total, detail);
+        }
+    }
+
+    private void draw(long now, double done, double total, String detail) {
         lastDraw = now;
+        drawnOnce = true;
         double fraction = total > 0 ? Math.min(1, done / total) : -1;
         double elapsed = (now - start) / 1e9;
         String eta = fraction > 0.01 && fraction < 1 ? " ETA " + seconds(elapsed / fraction - elapsed) : "";

@@ -63,7 +63,14 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw new StoreException("Could not migrate the database at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
-        return new Database(jdbcUrl, dialect, ds);
+        Database db = new Database(jdbcUrl, dialect, ds);
+        try {
+            DeferredIndexes.rebuildLeftovers(db);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return db;
     }
 
     /** The default embedded database under a data directory. */

@@ -77,6 +77,12 @@ public final class SearchParamExtractor {
     static final int MAX_STRING_LENGTH = SearchText.MAX_LENGTH;
     static final String ISO_4217 = "urn:iso:std:iso:4217";
     private static final String PATIENT = "Patient";
+    /**
+     * Parameters whose values are columns of the resource row ({@code res_id}, and
+     * {@code last_updated}, which the store stamps itself): searches read them there, so index
+     * rows for them would only be written, never read. {@code _id} alone was one row in 13.
+     */
+    private static final Set<String> ROW_COLUMNS = Set.of("_id", "_lastUpdated");
 
     private final FhirContext ctx;
     private final Set<String> resourceTypes;
@@ -173,7 +179,7 @@ public final class SearchParamExtractor {
         Map<String, List<Param>> byPath = new LinkedHashMap<>();
         for (RuntimeSearchParam sp : searchParams(def)) {
             Kind kind = kindOf(sp.getParamType());
-            if (kind == null) {
+            if (kind == null || ROW_COLUMNS.contains(sp.getName())) {
                 continue;
             }
             Set<String> compartments = sp.getProvidesMembershipInCompartments();

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.bulkfhir.core.json.Json;
 import org.bulkfhir.core.ndjson.NdjsonReader;
+import org.bulkfhir.store.DeferredIndexes;
 import org.bulkfhir.store.InvalidResourceException;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.bundle.BundleOutcome;
@@ -34,7 +35,9 @@ import org.bulkfhir.store.write.WriteResult;
  *
  * <p>Parsing, validation and index extraction run on a pool of threads; database writes happen
  * in input order on the calling thread, a chunk of lines per transaction. At most a few chunks
- * are in flight, so memory stays bounded whatever the input size. An invalid line or entry is
+ * are in flight and at most {@value #TRANSACTION_WRITES} resources wait for one transaction, so memory
+ * stays bounded whatever the input size. Into an empty store, secondary indexes are built once at
+ * the end rather than row by row ({@link DeferredIndexes}). An invalid line or entry is
  * reported with its file and line and the rest still loads; a transaction Bundle is stored
  * whole or not at all.
  *
@@ -44,6 +47,11 @@ import org.bulkfhir.store.write.WriteResult;
 public final class Loader {
     public static final int MAX_REPORTED_ERRORS = 100;
     private static final int CHUNK_LINES = 1_000;
+    /**
+     * Resources per write transaction. Fewer, larger commits write each touched page once per
+     * transaction rather than once per chunk; 10,000 is where the gain flattens here.
+     */
+    private static final int TRANSACTION_WRITES = 10_000;
 
     private final ResourceStore store;
     private final ResourcePreparer preparer;
@@ -54,6 +62,8 @@ public final class Loader {
     private final Map<String, Long> writtenByType = new TreeMap<>();
     private final List<LoadSummary.LoadError> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<Write> pendingWrites = new ArrayList<>();
+    private long pendingBytes;
     private long written;
     private long rejected;
     private long bytesDone;
@@ -83,6 +93,7 @@ public final class Loader {
             t.setDaemon(true);
             return t;
         });
+        boolean deferred = DeferredIndexes.deferIfEmpty(store.database());
         try {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -94,6 +105,11 @@ public final class Loader {
             }
         } finally {
             pool.shutdownNow();
+            if (deferred) {
+                // Also after a failure: what was written stays searchable.
+                listener.buildingIndexes();
+                DeferredIndexes.rebuild(store.database());
+            }
         }
         return new LoadSummary(writtenByType, written, rejected, List.copyOf(errors), List.copyOf(warnings), totalBytes,
                 Duration.ofNanos(System.nanoTime() - start));
@@ -169,6 +185,7 @@ public final class Loader {
             while (!inFlight.isEmpty()) {
                 writePrepared(inFlight.poll());
             }
+            flushWrites();
         } finally {
             inFlight.forEach(f -> f.cancel(true));
         }
@@ -204,8 +221,20 @@ public final class Loader {
             throw new IOException(e.getCause());
         }
         prepared.errors().forEach(this::reject);
-        record(store.write(prepared.writes()));
-        bytesDone += prepared.bytes();
+        pendingWrites.addAll(prepared.writes());
+        pendingBytes += prepared.bytes();
+        if (pendingWrites.size() >= TRANSACTION_WRITES) {
+            flushWrites();
+        }
+    }
+
+    private void flushWrites() {
+        if (!pendingWrites.isEmpty()) {
+            record(store.write(pendingWrites));
+            pendingWrites.clear();
+        }
+        bytesDone += pendingBytes;
+        pendingBytes = 0;
         listener.progress(written, rejected, Math.min(bytesDone, totalBytes), totalBytes);
     }
 

@@ -1,34 +1,33 @@
 package org.bulkfhir.store.write;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
+import org.bulkfhir.store.Dialect;
 import org.bulkfhir.store.index.ResourceIndex;
 
-/** Batches the index rows of a write transaction, one prepared statement per index table. */
+/** Batches the index rows of a write transaction, one {@link RowWriter} per index table. */
 public final class IndexRows implements AutoCloseable {
-    private static final int FLUSH_EVERY = 5_000;
+    private static final int FLUSH_EVERY = 20_000;
 
-    private final PreparedStatement compartment;
-    private final PreparedStatement token;
-    private final PreparedStatement string;
-    private final PreparedStatement date;
-    private final PreparedStatement reference;
-    private final PreparedStatement quantity;
-    private final PreparedStatement uri;
+    private final RowWriter compartment;
+    private final RowWriter token;
+    private final RowWriter string;
+    private final RowWriter date;
+    private final RowWriter reference;
+    private final RowWriter quantity;
+    private final RowWriter uri;
     private int pending;
 
-    public IndexRows(Connection c) throws SQLException {
-        compartment = c.prepareStatement("INSERT INTO idx_compartment (patient_id, res_type, res_pk) VALUES (?,?,?)");
-        token = c.prepareStatement("INSERT INTO idx_token (res_pk, res_type, param, system, code, text) VALUES (?,?,?,?,?,?)");
-        string = c.prepareStatement("INSERT INTO idx_string (res_pk, res_type, param, normalized, exact) VALUES (?,?,?,?,?)");
-        date = c.prepareStatement("INSERT INTO idx_date (res_pk, res_type, param, low, high) VALUES (?,?,?,?,?)");
-        reference = c.prepareStatement(
-                "INSERT INTO idx_reference (res_pk, res_type, param, target_type, target_id, url) VALUES (?,?,?,?,?,?)");
-        quantity = c.prepareStatement(
-                "INSERT INTO idx_quantity (res_pk, res_type, param, value, system, code, unit) VALUES (?,?,?,?,?,?,?)");
-        uri = c.prepareStatement("INSERT INTO idx_uri (res_pk, res_type, param, uri) VALUES (?,?,?,?)");
+    public IndexRows(Connection c, Dialect dialect) throws SQLException {
+        compartment = RowWriter.open(c, dialect, "idx_compartment", "patient_id", "res_type", "res_pk");
+        token = RowWriter.open(c, dialect, "idx_token", "res_pk", "res_type", "param", "system", "code", "text");
+        string = RowWriter.open(c, dialect, "idx_string", "res_pk", "res_type", "param", "normalized", "exact");
+        date = RowWriter.open(c, dialect, "idx_date", "res_pk", "res_type", "param", "low", "high");
+        reference = RowWriter.open(c, dialect, "idx_reference", "res_pk", "res_type", "param", "target_type",
+                "target_id", "url");
+        quantity = RowWriter.open(c, dialect, "idx_quantity", "res_pk", "res_type", "param", "value", "system", "code",
+                "unit");
+        uri = RowWriter.open(c, dialect, "idx_uri", "res_pk", "res_type", "param", "uri");
     }
 
     public void add(long pk, String type, ResourceIndex index) throws SQLException {
@@ -36,73 +35,32 @@ public final class IndexRows implements AutoCloseable {
             return;
         }
         for (String patient : index.patientCompartments()) {
-            compartment.setString(1, patient);
-            compartment.setString(2, type);
-            compartment.setLong(3, pk);
-            compartment.addBatch();
-            pending++;
+            compartment.text(patient).text(type).int8(pk).endRow();
         }
         for (ResourceIndex.TokenEntry e : index.tokens()) {
-            head(token, pk, type, e.param());
-            nullable(token, 4, e.system());
-            nullable(token, 5, e.code());
-            nullable(token, 6, e.text());
-            token.addBatch();
-            pending++;
+            token.int8(pk).text(type).text(e.param()).text(e.system()).text(e.code()).text(e.text()).endRow();
         }
         for (ResourceIndex.StringEntry e : index.strings()) {
-            head(string, pk, type, e.param());
-            string.setString(4, e.normalized());
-            string.setString(5, e.exact());
-            string.addBatch();
-            pending++;
+            string.int8(pk).text(type).text(e.param()).text(e.normalized()).text(e.exact()).endRow();
         }
         for (ResourceIndex.DateEntry e : index.dates()) {
-            head(date, pk, type, e.param());
-            date.setLong(4, e.low());
-            date.setLong(5, e.high());
-            date.addBatch();
-            pending++;
+            date.int8(pk).text(type).text(e.param()).int8(e.low()).int8(e.high()).endRow();
         }
         for (ResourceIndex.ReferenceEntry e : index.references()) {
-            head(reference, pk, type, e.param());
-            nullable(reference, 4, e.targetType());
-            nullable(reference, 5, e.targetId());
-            nullable(reference, 6, e.url());
-            reference.addBatch();
-            pending++;
+            reference.int8(pk).text(type).text(e.param()).text(e.targetType()).text(e.targetId()).text(e.url())
+                    .endRow();
         }
         for (ResourceIndex.QuantityEntry e : index.quantities()) {
-            head(quantity, pk, type, e.param());
-            quantity.setDouble(4, e.value());
-            nullable(quantity, 5, e.system());
-            nullable(quantity, 6, e.code());
-            nullable(quantity, 7, e.unit());
-            quantity.addBatch();
-            pending++;
+            quantity.int8(pk).text(type).text(e.param()).float8(e.value()).text(e.system()).text(e.code())
+                    .text(e.unit()).endRow();
         }
         for (ResourceIndex.UriEntry e : index.uris()) {
-            head(uri, pk, type, e.param());
-            uri.setString(4, e.uri());
-            uri.addBatch();
-            pending++;
+            uri.int8(pk).text(type).text(e.param()).text(e.uri()).endRow();
         }
+        pending += index.patientCompartments().size() + index.tokens().size() + index.strings().size()
+                + index.dates().size() + index.references().size() + index.quantities().size() + index.uris().size();
         if (pending >= FLUSH_EVERY) {
             flush();
-        }
-    }
-
-    private static void head(PreparedStatement ps, long pk, String type, String param) throws SQLException {
-        ps.setLong(1, pk);
-        ps.setString(2, type);
-        ps.setString(3, param);
-    }
-
-    private static void nullable(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
-        } else {
-            ps.setString(index, value);
         }
     }
 
@@ -110,13 +68,13 @@ public final class IndexRows implements AutoCloseable {
         if (pending == 0) {
             return;
         }
-        compartment.executeBatch();
-        token.executeBatch();
-        string.executeBatch();
-        date.executeBatch();
-        reference.executeBatch();
-        quantity.executeBatch();
-        uri.executeBatch();
+        compartment.flush();
+        token.flush();
+        string.flush();
+        date.flush();
+        reference.flush();
+        quantity.flush();
+        uri.flush();
         pending = 0;
     }
 
