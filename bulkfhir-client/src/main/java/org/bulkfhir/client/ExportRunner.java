@@ -417,8 +417,8 @@ public final class ExportRunner {
                 if (c instanceof BulkDataException b && b.kind() == Kind.INTERRUPTED) {
                     throw new InterruptedException();
                 }
-                if (c instanceof BulkDataException b && b.kind() == Kind.AUTHORIZATION) {
-                    kind = Kind.AUTHORIZATION;
+                if (c instanceof BulkDataException b && (b.kind() == Kind.AUTHORIZATION || b.kind() == Kind.TLS)) {
+                    kind = b.kind();
                 }
                 failures.add(c.getMessage() == null ? c.toString() : c.getMessage());
             }
