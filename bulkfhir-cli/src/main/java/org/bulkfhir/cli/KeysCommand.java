@@ -11,15 +11,17 @@ import picocli.CommandLine.Option;
 
 @Command(name = "keys", mixinStandardHelpOptions = true, subcommands = KeysCommand.Serve.class,
         description = {"Makes and rotates a client key pair for SMART Backend Services:",
-                "  DIR/private.jwks.json  the private keys (file mode 0600): keep them, pass the file to 'export --key'",
-                "  DIR/public.jwks.json   the public keys: register them with the server (inline or at a JWKS URL)",
-                "The kid is the key's RFC 7638 thumbprint. An existing private key is never overwritten.",
-                "The FIRST key of private.jwks.json signs. Rotation: --rotate adds a successor after it (the current",
-                "key keeps signing, the public JWKS lists both, so servers learn the successor before it is used);",
-                "once servers have it (re-register inline, or wait the JWKS URL's max-age), --retire the current",
-                "kid and the successor signs. 'keys serve' hosts public.jwks.json as your JWKS URL."})
+                "  DIR/private.jwks.json  private keys (mode 0600): keep them; 'export --key'",
+                "  DIR/public.jwks.json   public keys: register them (inline or at a JWKS URL)",
+                "The kid is the key's RFC 7638 thumbprint. A private key is never overwritten.",
+                "The FIRST key of private.jwks.json signs. Rotation in two steps:",
+                "  --rotate      adds a successor; the current key keeps signing and the",
+                "                public JWKS lists both, so servers learn the successor first",
+                "  --retire KID  once servers have it (re-registered inline, or the JWKS URL's",
+                "                max-age passed), removes the old key: the successor signs",
+                "'keys serve' hosts public.jwks.json as your JWKS URL."})
 final class KeysCommand implements Callable<Integer> {
-    @Option(names = "--out", paramLabel = "DIR", description = "Folder of the two files (created if needed).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder of the two files (created for a new pair).")
     Path out;
 
     @Option(names = "--alg", paramLabel = "ALG", defaultValue = "ES384",
@@ -67,11 +69,12 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Hosts DIR/public.jwks.json as the client's JWKS URL: anonymous GET of",
-                    "/.well-known/jwks.json (or /jwks.json) answers the public keys as application/json with",
-                    "Cache-Control: max-age. The file is re-read on every request, so --rotate and --retire take",
-                    "effect at once; the private file is never served. Use HTTPS (--tls-*) for anything but a",
-                    "loopback test: servers fetch JWKS URLs over TLS. Prints the URL to register; Ctrl-C stops it."})
+            description = {"Hosts DIR/public.jwks.json as the client's JWKS URL, until Ctrl-C.",
+                    "Anonymous GET /.well-known/jwks.json (or /jwks.json) answers the public keys",
+                    "as application/json with Cache-Control: max-age. The file is re-read on each",
+                    "request, so --rotate and --retire show at once; the private file is never",
+                    "served. Servers fetch JWKS URLs over HTTPS: give --tls-* unless this is a",
+                    "loopback test. Prints the URL to register with 'register --jwks-url'."})
     static final class Serve implements Callable<Integer> {
         @Option(names = "--keys", paramLabel = "DIR", required = true, description = "The key folder (from 'bulkfhir keys').")
         Path keys;

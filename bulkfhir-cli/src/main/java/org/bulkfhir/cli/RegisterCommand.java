@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLHandshakeException;
+import org.bulkfhir.client.BulkDataException;
 import org.bulkfhir.client.http.Http;
 import org.bulkfhir.client.http.TlsFailures;
 import org.bulkfhir.core.json.Json;
@@ -83,7 +84,11 @@ final class RegisterCommand implements Callable<Integer> {
             // The client's HTTP setup: TLS 1.2+ only, certificates verified, --ca-file honoured (C-1).
             response = Http.newClient(trust.sslContext()).send(built, HttpResponse.BodyHandlers.ofString());
         } catch (SSLHandshakeException e) {
-            throw TlsFailures.explain(built.uri(), e);
+            BulkDataException definite = TlsFailures.explain(built.uri(), e);
+            if (definite != null) {
+                throw definite;
+            }
+            throw e;
         }
         JsonNode answer;
         try {

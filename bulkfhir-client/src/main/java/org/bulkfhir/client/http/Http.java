@@ -147,8 +147,13 @@ public final class Http {
                     return handler.apply(info);
                 });
             } catch (SSLHandshakeException e) {
-                // Not a transient failure the callers' retry loops should see: fail now, saying why.
-                throw TlsFailures.explain(uri, e);
+                // An untrusted certificate or an old protocol is no transient failure for the
+                // callers' retry loops: fail now, saying why.
+                BulkDataException definite = TlsFailures.explain(uri, e);
+                if (definite != null) {
+                    throw definite;
+                }
+                throw e;
             }
             int status = response.statusCode();
             if (status == 401 && retry401) {

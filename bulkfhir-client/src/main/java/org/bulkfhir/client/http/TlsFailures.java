@@ -12,13 +12,17 @@ import org.bulkfhir.client.BulkDataException;
 /**
  * Turns a failed TLS handshake into a message that says what to do. The JDK's own messages
  * ("PKIX path building failed: …") mean nothing to most users, and retrying cannot help: the
- * certificate or the server's protocol versions will be the same next time (C-1).
+ * certificate or the server's protocol versions will be the same next time (C-1). Handshakes
+ * that broke for another reason (a connection reset half-way) are left to the callers' retries.
  */
 public final class TlsFailures {
     private TlsFailures() {
     }
 
-    /** The handshake with {@code uri}'s host failed: why, as one line a user can act on. */
+    /**
+     * The handshake with {@code uri}'s host failed: why, as one line a user can act on; null when
+     * the failure is not one that a retry would meet again.
+     */
     public static BulkDataException explain(URI uri, SSLHandshakeException e) {
         String host = uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
         String all = messages(e);
@@ -37,7 +41,7 @@ public final class TlsFailures {
                 || all.contains("protocol is disabled") || all.contains("not supported in server context")) {
             why = "the server does not offer TLS 1.2 or 1.3; this client refuses older TLS versions";
         } else {
-            why = "the TLS handshake failed (" + e.getMessage() + ")";
+            return null;
         }
         return new BulkDataException(BulkDataException.Kind.TLS, "cannot connect securely to " + host + ": " + why, e);
     }
