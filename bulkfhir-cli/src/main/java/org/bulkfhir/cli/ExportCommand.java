@@ -22,6 +22,7 @@ import org.bulkfhir.client.http.Http;
 import org.bulkfhir.client.output.ExportState;
 import org.bulkfhir.client.output.ExportSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
@@ -39,6 +40,7 @@ import picocli.CommandLine.Option;
                 "5:the export job failed or vanished on the server",
                 "6:files could not be downloaded or verified (--resume retries them)",
                 "7:the server or network kept failing (--resume continues)",
+                "8:no trusted TLS connection: certificate untrusted (see --ca-file), expired or for another host, or TLS < 1.2",
                 "130:stopped with Ctrl-C (--resume continues unless the job was cancelled)"})
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL", description = "FHIR base URL of the Data Provider (not needed with --resume).")
@@ -56,6 +58,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--scope", paramLabel = "SCOPE", description = "Scopes to request (default: system/<type>.rs for each"
             + " --type, system/*.rs or system/*.read by what the server advertises).")
     String scope;
+
+    @Mixin
+    TrustOptions trust;
 
     @Option(names = "--token-url", paramLabel = "URL", description = "Token endpoint; skips .well-known/smart-configuration discovery.")
     URI tokenUrl;
@@ -141,6 +146,7 @@ final class ExportCommand implements Callable<Integer> {
         config.kid = kid;
         config.scope = scope;
         config.tokenUrl = tokenUrl;
+        config.caFile = trust.caFile;
         config.pacing = config.pacing.withMaxRetryAfter(Duration.ofSeconds(Math.max(1, maxRetryAfter)));
         ExportProgress progress = new ExportProgress(err, quiet || json && System.console() == null);
         int code;
@@ -244,7 +250,8 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         err.println("Stopped; the job is kept. Continue with: bulkfhir export --resume --out " + out
-                + (clientId != null ? " --client-id " + clientId + " --key " + key : ""));
+                + (clientId != null ? " --client-id " + clientId + " --key " + key : "")
+                + (trust.caFile != null ? " --ca-file " + trust.caFile : ""));
         return 130;
     }
 
@@ -273,6 +280,7 @@ final class ExportCommand implements Callable<Integer> {
             case EXPORT_FAILED -> 5;
             case DOWNLOAD_FAILED -> 6;
             case UNAVAILABLE -> 7;
+            case TLS -> 8;
             case INTERRUPTED -> 130;
         };
     }

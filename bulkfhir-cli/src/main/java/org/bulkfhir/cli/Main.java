@@ -1,5 +1,6 @@
 package org.bulkfhir.cli;
 
+import org.bulkfhir.client.BulkDataException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +24,9 @@ public final class Main {
             if (System.getenv("BULKFHIR_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return e instanceof UsageError ? 2 : 1;
+            boolean usage = e instanceof UsageError
+                    || e instanceof BulkDataException b && b.kind() == BulkDataException.Kind.USAGE;
+            return usage ? 2 : 1;
         });
         return cli.execute(args);
     }

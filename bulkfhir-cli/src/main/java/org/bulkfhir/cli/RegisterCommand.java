@@ -3,16 +3,20 @@ package org.bulkfhir.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLHandshakeException;
+import org.bulkfhir.client.BulkDataException;
+import org.bulkfhir.client.http.Http;
+import org.bulkfhir.client.http.TlsFailures;
 import org.bulkfhir.core.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "register", mixinStandardHelpOptions = true,
@@ -43,6 +47,9 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--admin-token", paramLabel = "TOKEN", description = "The server's admin token (env BULKFHIR_ADMIN_TOKEN).")
     String adminToken;
 
+    @Mixin
+    TrustOptions trust;
+
     @Override
     public Integer call() throws Exception {
         ObjectNode body = Json.MAPPER.createObjectNode();
@@ -71,7 +78,18 @@ final class RegisterCommand implements Callable<Integer> {
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.build();
+        HttpResponse<String> response;
+        try {
+            // The client's HTTP setup: TLS 1.2+ only, certificates verified, --ca-file honoured (C-1).
+            response = Http.newClient(trust.sslContext()).send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (SSLHandshakeException e) {
+            BulkDataException definite = TlsFailures.explain(built.uri(), e);
+            if (definite != null) {
+                throw definite;
+            }
+            throw e;
+        }
         JsonNode answer;
         try {
             answer = Json.MAPPER.readTree(response.body());

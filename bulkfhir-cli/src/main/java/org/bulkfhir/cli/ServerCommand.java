@@ -12,7 +12,6 @@ import org.bulkfhir.server.auth.AuthConfig;
 import org.bulkfhir.server.auth.AuthMode;
 import org.bulkfhir.server.export.ExportConfig;
 import org.bulkfhir.server.export.output.S3Settings;
-import org.bulkfhir.server.tls.TlsConfig;
 import org.bulkfhir.store.JdbcResourceStore;
 import org.bulkfhir.store.ResourceStore;
 import picocli.CommandLine.Command;
@@ -60,18 +59,8 @@ final class ServerCommand implements Callable<Integer> {
             description = "Let anyone register a client at /auth/register without the admin token (connectathon style).")
     boolean openRegistration;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this PEM certificate (chain).")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "The PEM private key of --tls-cert (PKCS#8 or PKCS#1/SEC1).")
-    Path tlsKey;
-
-    @Option(names = "--tls-keystore", paramLabel = "P12", description = "Serve HTTPS with this PKCS#12 keystore instead.")
-    Path tlsKeystore;
-
-    @Option(names = "--tls-password", paramLabel = "PASSWORD",
-            description = "Password of the keystore or of an encrypted PEM key (env BULKFHIR_TLS_PASSWORD).")
-    String tlsPassword;
+    @Mixin
+    TlsOptions tls;
 
     @Option(names = "--files", paramLabel = "DIR|s3://BUCKET[/PREFIX]",
             description = "Where export files go: a directory (default: DATA-DIR/export-files; shared storage when several"
@@ -147,7 +136,7 @@ final class ServerCommand implements Callable<Integer> {
                 : new AuthConfig(AuthMode.OPEN, admin, false, AuthConfig.MAX_TOKEN_LIFETIME_SECONDS, 120))
                 .withOpenRegistration(openRegistration);
         ServerConfig config = ServerConfig.defaults(store.dataDir).withHost(host).withPort(port).withPublicBaseUrl(baseUrl)
-                .withAuth(authConfig).withTls(tls()).withExport(export()).withS3(s3());
+                .withAuth(authConfig).withTls(tls.config()).withExport(export()).withS3(s3());
         try (ResourceStore resourceStore = JdbcResourceStore.open(store.jdbcUrl())) {
             fill(resourceStore, store.dataDir, generate, seed, load, false);
             try (BulkFhirServer server = BulkFhirServer.start(config, resourceStore)) {
@@ -209,18 +198,6 @@ final class ServerCommand implements Callable<Integer> {
                 s = s.withCredentials(s3AccessKey, s3SecretKey);
             }
             return s;
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
-        }
-    }
-
-    private TlsConfig tls() {
-        if (tlsCert == null && tlsKey == null && tlsKeystore == null) {
-            return null;
-        }
-        String password = tlsPassword != null ? tlsPassword : System.getenv("BULKFHIR_TLS_PASSWORD");
-        try {
-            return new TlsConfig(tlsCert, tlsKey, tlsKeystore, password);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

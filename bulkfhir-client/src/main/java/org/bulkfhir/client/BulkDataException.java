@@ -19,6 +19,11 @@ public class BulkDataException extends RuntimeException {
         DOWNLOAD_FAILED,
         /** The network or the server kept failing after every retry. */
         UNAVAILABLE,
+        /**
+         * No trusted TLS connection: the certificate is not trusted, expired or names another
+         * host, or the server offers nothing newer than TLS 1.1 (C-1). Retrying cannot help.
+         */
+        TLS,
         /** Stopped on request (Ctrl-C); the state is kept for a resume. */
         INTERRUPTED
     }

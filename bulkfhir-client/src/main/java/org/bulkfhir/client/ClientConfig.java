@@ -13,6 +13,7 @@ import org.bulkfhir.client.auth.SmartConfiguration;
 import org.bulkfhir.client.auth.TokenClient;
 import org.bulkfhir.client.http.Http;
 import org.bulkfhir.client.http.Pacing;
+import org.bulkfhir.client.http.TrustAnchors;
 
 /** How to reach and authenticate to a Data Provider. Without a client id the server is treated as open. */
 public final class ClientConfig {
@@ -25,12 +26,19 @@ public final class ClientConfig {
     /** Skips SMART discovery when set (servers without {@code .well-known/smart-configuration}). */
     public URI tokenUrl;
     public Pacing pacing = Pacing.defaults();
+    /** TLS trust for all connections; null for the JDK's CAs (plus {@link #caFile} when set). */
     public SSLContext sslContext;
+    /**
+     * PEM certificates trusted as CAs in addition to the JDK's (a private CA); ignored when
+     * {@link #sslContext} is set. Certificates are always verified (C-1).
+     */
+    public Path caFile;
     /** Time to the response headers of one request. */
     public Duration requestTimeout = Duration.ofSeconds(60);
 
     public Http http() {
-        return new Http(Http.newClient(sslContext), Authorizer.NONE, requestTimeout);
+        SSLContext tls = sslContext != null ? sslContext : caFile != null ? TrustAnchors.withCaFile(caFile) : null;
+        return new Http(Http.newClient(tls), Authorizer.NONE, requestTimeout);
     }
 
     /**

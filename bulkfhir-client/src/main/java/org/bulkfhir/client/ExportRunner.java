@@ -355,8 +355,13 @@ public final class ExportRunner {
     private void download(ExportState.FileEntry entry, ManifestFile file, URI pageUrl) {
         FileDownloader downloader = new FileDownloader(http, pacing, listener, job.acceptGzip);
         try {
-            FileDownloader.Result r = downloader.download(file, entry.requiresAccessToken, out.resolve(entry.name),
-                    f -> refresh(pageUrl, entry));
+            FileDownloader.Result r = job.resume ? FileDownloader.adopt(file, out.resolve(entry.name)) : null;
+            if (r != null) {
+                LOG.info("{} was finished and verified before the interruption; keeping it", entry.name);
+            } else {
+                r = downloader.download(file, entry.requiresAccessToken, out.resolve(entry.name),
+                        f -> refresh(pageUrl, entry));
+            }
             synchronized (state) {
                 entry.done = true;
                 entry.lines = r.lines();
@@ -412,8 +417,8 @@ public final class ExportRunner {
                 if (c instanceof BulkDataException b && b.kind() == Kind.INTERRUPTED) {
                     throw new InterruptedException();
                 }
-                if (c instanceof BulkDataException b && b.kind() == Kind.AUTHORIZATION) {
-                    kind = Kind.AUTHORIZATION;
+                if (c instanceof BulkDataException b && (b.kind() == Kind.AUTHORIZATION || b.kind() == Kind.TLS)) {
+                    kind = b.kind();
                 }
                 failures.add(c.getMessage() == null ? c.toString() : c.getMessage());
             }

@@ -24,6 +24,9 @@ import java.util.Locale;
  * thumbprint, so it is unique and stable without bookkeeping.
  */
 public final class KeyMaker {
+    public static final String PRIVATE_FILE = "private.jwks.json";
+    public static final String PUBLIC_FILE = "public.jwks.json";
+
     private KeyMaker() {
     }
 
@@ -53,8 +56,8 @@ public final class KeyMaker {
      * Refuses to overwrite an existing private key: losing it would orphan a registration.
      */
     public static KeyPairJwks writeTo(Path dir, String alg) throws IOException {
-        Path priv = dir.resolve("private.jwks.json");
-        Path pub = dir.resolve("public.jwks.json");
+        Path priv = dir.resolve(PRIVATE_FILE);
+        Path pub = dir.resolve(PUBLIC_FILE);
         if (Files.exists(priv)) {
             throw new FileAlreadyExistsException(priv.toString(), null,
                     "a private key already exists there; choose another --out or remove it first");
@@ -66,7 +69,7 @@ public final class KeyMaker {
         return keys;
     }
 
-    private static void writeAtomically(Path target, String json, boolean secret) throws IOException {
+    static void writeAtomically(Path target, String json, boolean secret) throws IOException {
         Path tmp;
         try {
             // Created with 0600 from the start, so the key is never readable by others, even briefly.

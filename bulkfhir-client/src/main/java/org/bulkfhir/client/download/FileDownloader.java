@@ -65,6 +65,25 @@ public final class FileDownloader {
         return dest.resolveSibling(dest.getFileName() + ".part");
     }
 
+    /**
+     * The verified result of a file already in place under its final name, or null when there is
+     * none or it does not match the manifest. A resumed run uses it for files finished after the
+     * last state save: the state is written at most once a second while files complete, so a
+     * kill -9 can leave a finished file the state does not yet record. Only verified files are
+     * ever moved to a final name, so checking it again is enough to keep it without a download.
+     */
+    public static Result adopt(ManifestFile file, Path dest) throws IOException {
+        if (!Files.isRegularFile(dest)) {
+            return null;
+        }
+        Result r = verify(dest);
+        if (mismatch(file, r) != null) {
+            return null;
+        }
+        Files.deleteIfExists(partOf(dest));
+        return r;
+    }
+
     public Result download(ManifestFile file, boolean sendToken, Path dest, UrlRefresher refresher)
             throws IOException, InterruptedException {
         Path part = partOf(dest);
@@ -220,10 +239,10 @@ public final class FileDownloader {
     }
 
     /** Counting from the file on disk, not the wire: it is what the user gets, whatever the resumes. */
-    private static Result verify(Path part) throws IOException {
+    private static Result verify(Path file) throws IOException {
         Tally t = new Tally();
         byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(part)) {
+        try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 t.update(buf, 0, n);

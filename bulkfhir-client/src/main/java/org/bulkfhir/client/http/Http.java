@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import org.bulkfhir.client.BulkDataException;
 import org.bulkfhir.client.auth.Authorizer;
@@ -136,13 +137,24 @@ public final class Http {
             rb.method(call.method, call.body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(call.body));
             boolean retry401 = token != null && mayRetry401;
-            HttpResponse<T> response = client.send(rb.build(), info -> {
-                int s = info.statusCode();
-                if (isRedirect(s) && info.headers().firstValue("Location").isPresent() || (s == 401 && retry401)) {
-                    return BodySubscribers.replacing(null);
+            HttpResponse<T> response;
+            try {
+                response = client.send(rb.build(), info -> {
+                    int s = info.statusCode();
+                    if (isRedirect(s) && info.headers().firstValue("Location").isPresent() || (s == 401 && retry401)) {
+                        return BodySubscribers.replacing(null);
+                    }
+                    return handler.apply(info);
+                });
+            } catch (SSLHandshakeException e) {
+                // An untrusted certificate or an old protocol is no transient failure for the
+                // callers' retry loops: fail now, saying why.
+                BulkDataException definite = TlsFailures.explain(uri, e);
+                if (definite != null) {
+                    throw definite;
                 }
-                return handler.apply(info);
-            });
+                throw e;
+            }
             int status = response.statusCode();
             if (status == 401 && retry401) {
                 LOG.info("The server refused the access token (401); obtaining a new one and retrying");
