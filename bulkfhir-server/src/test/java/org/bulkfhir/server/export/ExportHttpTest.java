@@ -152,6 +152,38 @@ class ExportHttpTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(h.server.exports().files().jobDir(jobId)));
     }
 
+    /**
+     * S-47, S-48: a poll of a job that ends while the status request is held gets the manifest
+     * at once, not one Retry-After later.
+     */
+    @Test
+    void aPollHeldWhileAShortJobFinishesIsAnsweredWithTheManifest() throws Exception {
+        start(config().withStatusHold(Duration.ofSeconds(30)));
+        String status = h.kickoff("/$export?_type=Patient");
+        HttpResponse<byte[]> first = h.get(status);
+        assertThat(first.statusCode()).as(text(first)).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(first.body()).path("output")).isNotEmpty();
+    }
+
+    /** S-47: a job still running when the hold runs out is answered 202 then, and without a hold at once. */
+    @Test
+    void aPollOfALongJobWaitsAtMostTheHold() throws Exception {
+        start(config().withWorkers(1).withThrottle(100).withTaskSizes(50, 2).withStatusHold(Duration.ofMillis(400)));
+        bulk("Observation", 1000);
+        String status = h.kickoff("/$export");
+        long start = System.nanoTime();
+        HttpResponse<byte[]> held = h.get(status);
+        assertThat(held.statusCode()).isEqualTo(202);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        h.delete(status);
+
+        h.close();
+        h = null;
+        start(config().withWorkers(0).withStatusHold(Duration.ZERO));
+        String unheld = h.kickoff("/$export");
+        assertThat(h.get(unheld).statusCode()).isEqualTo(202);
+    }
+
     /** S-43, S-57, S-66, S-47: while running, 202 with a manifest of the files sealed so far; a served page never changes. */
     @Test
     void partialManifestsWhileRunningListSealedFilesAndNeverChange() throws Exception {

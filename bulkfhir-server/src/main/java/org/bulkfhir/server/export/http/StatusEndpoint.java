@@ -37,6 +37,7 @@ public final class StatusEndpoint {
     private final ExportAccess access;
     private final boolean requiresAccessToken;
     private final boolean presigned;
+    private final StatusHold hold;
 
     /**
      * With {@code requiresAccessToken}, the file endpoint wants the token; the manifest says so
@@ -49,6 +50,7 @@ public final class StatusEndpoint {
         this.requiresAccessToken = requiresAccessToken;
         this.presigned = engine.output().servesDirectly();
         this.throttle = engine.pollThrottle();
+        this.hold = new StatusHold(engine.config().statusHold());
     }
 
     static String statusUrl(String fhirBase, String jobId) {
@@ -90,6 +92,16 @@ public final class StatusEndpoint {
         Reply reply = new Reply(ex, options.separateExportStatus());
         Integer page = page(ex, options);
         long now = System.currentTimeMillis();
+        boolean poll = page == null && job.status().active();
+        if (poll) {
+            long wait = throttle.tooEarly(id, now);
+            if (wait > 0) {
+                throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
+                        Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
+            }
+            job = hold.await(job, this::existing);
+            now = System.currentTimeMillis();
+        }
         String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";
         // Pre-signed URLs are signed afresh on every fetch, so a client whose links lapsed gets
         // working ones by fetching the manifest again (S-74).
@@ -98,13 +110,6 @@ public final class StatusEndpoint {
         Function<String, String> urlOf = name -> engine.output().directUrl(id, name, notAfter).orElse(filesBase + name);
         switch (job.status()) {
             case ACCEPTED, RUNNING -> {
-                if (page == null) {
-                    long wait = throttle.tooEarly(id, now);
-                    if (wait > 0) {
-                        throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
-                                Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
-                    }
-                }
                 Progress p = Progress.of(job, now, engine.config().minPollInterval().toMillis());
                 if (page == null) {
                     throttle.answered(id, now, p.retryAfterSeconds() * 1000L);
