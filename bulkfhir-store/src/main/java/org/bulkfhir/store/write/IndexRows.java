@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import org.bulkfhir.store.index.ResourceIndex;
+import org.bulkfhir.core.search.index.ResourceIndex;
 
 /** Batches the index rows of a write transaction, one prepared statement per index table. */
 public final class IndexRows implements AutoCloseable {
