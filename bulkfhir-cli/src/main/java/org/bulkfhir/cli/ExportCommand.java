@@ -78,8 +78,13 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "INSTANT", description = "_until (Bulk Data 3.0).")
     String until;
 
-    @Option(names = "--type-filter", paramLabel = "Type?query", description = "_typeFilter (repeatable; repeats are OR).")
+    @Option(names = "--type-filter", paramLabel = "Type?query", description = "_typeFilter (repeatable; repeats are OR)."
+            + " The client re-applies it to the files and removes what a server that ignored it sent too much.")
     List<String> typeFilters = new ArrayList<>();
+
+    @Option(names = "--no-local-filter", description = "Keep the files as the server sent them: do not re-apply"
+            + " --type-filter locally (saves a parse of every resource of a filtered type).")
+    boolean noLocalFilter;
 
     @Option(names = "--elements", paramLabel = "ELEMENT[,ELEMENT]", description = "_elements (repeatable).")
     List<String> elements = new ArrayList<>();
@@ -102,8 +107,15 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--post", description = "Kick off with POST and a Parameters body (falls back to GET on 405).")
     boolean post;
 
-    @Option(names = "--lenient", description = "Prefer: handling=lenient (the server skips what it does not support).")
+    @Option(names = "--lenient", description = "Prefer: handling=lenient (the server skips what it does not support;"
+            + " what it reports skipped in its error files is listed in the summary).")
     boolean lenient;
+
+    @Option(names = "--drop-unsupported", description = "If the kick-off is refused (400/422) naming an optional parameter"
+            + " (--elements, --type-filter unless --no-local-filter, --include-associated-data, --organize-output-by,"
+            + " --allow-partial-manifests, --output-format), resubmit once without it and say so. --type, --since,"
+            + " --until and --patient are never dropped: that would widen the export.")
+    boolean dropUnsupported;
 
     @Option(names = "--separate-export-status", description = "Prefer: separate-export-status (Bulk Data 3.0).")
     boolean separateExportStatus;
@@ -161,6 +173,10 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private ExportJob job() throws Exception {
+        if (resume && (noLocalFilter || dropUnsupported)) {
+            throw new UsageError((noLocalFilter ? "--no-local-filter" : "--drop-unsupported") + " applies when an export"
+                    + " starts; a resumed export keeps the settings it was started with");
+        }
         ExportJob job = new ExportJob();
         if (resume) {
             ExportState state = ExportState.load(out);
@@ -201,6 +217,8 @@ final class ExportCommand implements Callable<Integer> {
         p.post = post;
         p.lenient = lenient;
         p.separateExportStatus = separateExportStatus;
+        p.dropUnsupported = dropUnsupported;
+        job.localFilter = !noLocalFilter;
         if (!resume) {
             // Before any network traffic: a typo should cost nothing.
             p.validate(job.level);

@@ -9,9 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
+import org.bulkfhir.core.search.LocalMatcher;
+import org.bulkfhir.core.search.TypeFilterSet;
 import org.bulkfhir.server.BulkFhirServer;
 import org.bulkfhir.server.ServerConfig;
 import org.bulkfhir.store.Database;
@@ -59,6 +68,18 @@ class ExportCommandTest {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
+    static String stderr(Runnable r) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void keysWritesAPrivateAndAPublicJwks() throws Exception {
         assertThat(Main.run("keys", "--out", tmp.toString(), "--alg", "RS384")).isZero();
@@ -95,6 +116,114 @@ class ExportCommandTest {
                 .as("refuses to mix a full export into an existing one").isEqualTo(2);
     }
 
+    /**
+     * C-18 against our server, which honours _typeFilter: the client's local check agrees with the
+     * server's SQL on every resource (nothing removed, nothing unchecked), and every file is byte
+     * for byte what was served (its SHA-256 is the one the server's manifest states).
+     */
+    static final List<String> FILTERS = List.of("Observation?category=laboratory&date=ge2015",
+            "Observation?category=vital-signs&value-quantity=gt100", "Patient?gender=female",
+            "Condition?clinical-status=active&onset-date=le2020", "Encounter?date=ge2018-06&subject:missing=false",
+            "MedicationRequest?status:not=active");
+    static final String FILTERED_TYPES = "Patient,Observation,Condition,Encounter,MedicationRequest";
+
+    static List<String> exportArgs(Path out, List<String> filters, String... more) {
+        List<String> args = new ArrayList<>(List.of("export", "--server", base, "--type", FILTERED_TYPES,
+                "--out", out.toString(), "--parallel", "2"));
+        filters.forEach(f -> args.addAll(List.of("--type-filter", f)));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    /** Type/id of every resource in the NDJSON files of {@code dir} that {@code keep} accepts. */
+    static Set<String> keys(Path dir, Predicate<byte[]> keep) throws Exception {
+        Set<String> keys = new TreeSet<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().matches("[A-Za-z]+\\.\\d+\\.ndjson")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                    if (!line.isBlank() && keep.test(b)) {
+                        JsonNode r = Json.MAPPER.readTree(b);
+                        keys.add(r.path("resourceType").asText() + "/" + r.path("id").asText());
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void typeFilterHonouredByOurServerRemovesNothing_C18() throws Exception {
+        Path out = tmp.resolve("filtered");
+        int[] code = new int[1];
+        String json = stdout(() -> code[0] = Main.run(exportArgs(out, FILTERS, "--json").toArray(String[]::new)));
+        assertThat(code[0]).isZero();
+        JsonNode summary = Json.MAPPER.readTree(json);
+        JsonNode local = summary.path("localTypeFilter");
+        assertThat(local.path("Observation").path("received").asLong()).isPositive();
+        assertThat(local.path("Patient").path("received").asLong()).isPositive();
+        local.fields().forEachRemaining(e -> {
+            assertThat(e.getValue().path("removed").asLong()).as(e.getKey() + " removed").isZero();
+            assertThat(e.getValue().path("unchecked").asLong()).as(e.getKey() + " unchecked").isZero();
+        });
+        assertThat(summary.path("warnings")).isEmpty();
+        JsonNode manifest = Json.MAPPER.readTree(out.resolve("manifest.json").toFile());
+        int files = 0;
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().matches("[A-Za-z]+\\.\\d+\\.ndjson")).sorted().toList()) {
+                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+                assertThat(manifest.path("output").findValuesAsText("https://bulkfhir.org/sha256")).as(f.toString()).contains(sha);
+                files++;
+            }
+        }
+        assertThat(files).isEqualTo(manifest.path("output").size());
+
+        // The other direction: applied to the unfiltered export, the local check keeps exactly what the server's SQL kept.
+        Path all = tmp.resolve("all");
+        assertThat(Main.run(exportArgs(all, List.of(), "--quiet").toArray(String[]::new))).isZero();
+        LocalMatcher matcher = new LocalMatcher(TypeFilterSet.parse(FILTERS,
+                FhirInstant.parse(manifest.path("transactionTime").asText())));
+        Set<String> kept = keys(all, b -> matcher.test(LocalMatcher.typeOf(b), b) != LocalMatcher.Verdict.DOES_NOT_MATCH);
+        assertThat(kept).isEqualTo(keys(out, b -> true));
+        assertThat(kept.size()).as("the filters select something, not everything").isLessThan(keys(all, b -> true).size());
+    }
+
+    /** C-19: a refused _elements fails the export (exit 4) unless --drop-unsupported resubmits without it. */
+    @Test
+    void refusedElementsFailsOrIsDroppedOnRequest_C19() throws Exception {
+        Path out = tmp.resolve("refused");
+        int[] code = new int[1];
+        String err = stderr(() -> code[0] = Main.run("export", "--server", base, "--type", "Patient,Observation",
+                "--elements", "Observation.nonsense", "--out", out.toString(), "--quiet"));
+        assertThat(code[0]).isEqualTo(4);
+        assertThat(err).contains("_elements: 'nonsense' is not an element of Observation").contains("--drop-unsupported");
+        assertThat(out).doesNotExist();
+
+        Path dropped = tmp.resolve("dropped");
+        String json = stdout(() -> code[0] = Main.run("export", "--server", base, "--type", "Patient,Observation",
+                "--elements", "Observation.nonsense", "--drop-unsupported", "--out", dropped.toString(), "--json"));
+        assertThat(code[0]).isZero();
+        JsonNode summary = Json.MAPPER.readTree(json);
+        assertThat(summary.path("droppedParameters").get(0).path("name").asText()).isEqualTo("_elements");
+        assertThat(summary.path("warnings").get(0).asText()).contains("the server refused _elements")
+                .contains("resources are complete");
+        assertThat(summary.path("types").path("Observation").path("resources").asLong()).isPositive();
+    }
+
+    /** C-19: under --lenient our server ignores a bad _elements and says so in an error file; the summary lists it. */
+    @Test
+    void lenientNoticesAreListed_C19() throws Exception {
+        Path out = tmp.resolve("lenient");
+        int[] code = new int[1];
+        String json = stdout(() -> code[0] = Main.run("export", "--server", base, "--type", "Patient",
+                "--elements", "Patient.nonsense", "--lenient", "--out", out.toString(), "--json"));
+        assertThat(code[0]).isZero();
+        JsonNode summary = Json.MAPPER.readTree(json);
+        assertThat(summary.path("ignoredParameters").path("_elements").asText())
+                .contains("Ignored under handling=lenient").contains("nonsense");
+        assertThat(summary.path("warnings").toString()).contains("the server ignored _elements");
+    }
+
     @Test
     void badInputFailsWithOneMessageAndWritesNothing() throws Exception {
         Path out = tmp.resolve("never");
@@ -105,6 +234,9 @@ class ExportCommandTest {
                 "--out", out.toString())).isEqualTo(2);
         assertThat(Main.run("export", "--out", out.toString())).isEqualTo(2);
         assertThat(Main.run("export", "--resume", "--out", out.toString())).isEqualTo(2);
+        String err = stderr(() -> Main.run("export", "--resume", "--no-local-filter", "--out", out.toString()));
+        assertThat(err.strip()).isEqualTo("bulkfhir: --no-local-filter applies when an export starts; a resumed export"
+                + " keeps the settings it was started with");
         assertThat(Main.run("export", "--server", base + "/not-fhir", "--out", out.toString(), "--quiet")).isEqualTo(4);
         assertThat(out).doesNotExist();
     }

@@ -20,4 +20,9 @@ public final class ExportJob {
     public boolean cleanup = true;
     /** Ask for gzip transfer encoding of files; off, files travel as stored (identity). */
     public boolean acceptGzip = true;
+    /**
+     * C-18: re-apply {@code _typeFilter} to the downloaded files, removing what a server that
+     * ignored it sent too much. Costs a HAPI parse per resource of a filtered type.
+     */
+    public boolean localFilter = true;
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,18 +39,26 @@ import org.bulkfhir.client.manifest.ManifestFile;
 import org.bulkfhir.client.output.ErrorFiles;
 import org.bulkfhir.client.output.ExportState;
 import org.bulkfhir.client.output.ExportSummary;
+import org.bulkfhir.client.output.FilterCounts;
+import org.bulkfhir.client.output.IgnoredParameters;
 import org.bulkfhir.client.output.LocalCopy;
+import org.bulkfhir.client.output.LocalTypeFilter;
 import org.bulkfhir.client.output.OrganizedOutput;
 import org.bulkfhir.client.output.OutputLayout;
+import org.bulkfhir.client.output.ParameterReport;
+import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
+import org.bulkfhir.core.search.LocalMatcher;
+import org.bulkfhir.core.search.TypeFilterSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one export end to end: kick-off (or resume), polling, parallel verified downloads that
- * start as soon as a manifest page lists files, then error-file reading, the incremental update of
- * the local copy, {@code manifest.json} and {@code summary.json}. The state needed to resume is
- * saved before the first file is requested, so an interruption at any point can be continued.
+ * start as soon as a manifest page lists files, the local re-check of {@code _typeFilter} on
+ * each verified file (C-18), then error-file reading, the incremental update of the local copy,
+ * {@code manifest.json} and {@code summary.json}. The state needed to resume is saved before
+ * the first file is requested, so an interruption at any point can be continued.
  */
 public final class ExportRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
@@ -66,6 +75,9 @@ public final class ExportRunner {
     private final List<Future<?>> downloads = new ArrayList<>();
     private final Set<String> submitted = new HashSet<>();
     private final AtomicInteger done = new AtomicInteger();
+    private final Set<String> typesWarned = ConcurrentHashMap.newKeySet();
+    private LocalTypeFilter localFilter;
+    private boolean localFilterBuilt;
     private volatile Thread runner;
     private volatile boolean stopped;
     private long lastSave;
@@ -122,11 +134,17 @@ public final class ExportRunner {
                 listener.phase(Phase.KICK_OFF);
                 KickOff.Accepted accepted;
                 try {
-                    accepted = new KickOff(http, pacing).start(job.server, job.level, job.params);
+                    accepted = new KickOff(http, pacing).typeFilterCheckedLocally(!state.localTypeFilters.isEmpty())
+                            .start(job.server, job.level, job.params);
                 } catch (BulkDataException e) {
                     removeCreatedDir();
                     throw e;
                 }
+                state.droppedParameters = new ArrayList<>(accepted.dropped());
+                Set<String> dropped = new HashSet<>();
+                accepted.dropped().forEach(d -> dropped.add(d.name()));
+                state.sentParameters = new ArrayList<>(job.params.sentNames());
+                state.sentParameters.removeAll(dropped);
                 state.statusUrl = accepted.statusUrl().toString();
                 state.separateStatus = accepted.separateStatus();
                 state.kickedOffAt = Instant.now().toString();
@@ -187,6 +205,7 @@ public final class ExportRunner {
                 for (ExportState.FileEntry f : state.files) {
                     Files.deleteIfExists(out.resolve(f.name));
                     Files.deleteIfExists(FileDownloader.partOf(out.resolve(f.name)));
+                    Files.deleteIfExists(LocalTypeFilter.tmpOf(out.resolve(f.name)));
                 }
             }
             ExportState.delete(out);
@@ -244,7 +263,29 @@ public final class ExportRunner {
         state.level = job.level.toString();
         state.incremental = hasPrevious;
         state.since = job.params.since;
+        if (job.localFilter) {
+            state.localTypeFilters = new ArrayList<>(job.params.typeFilters);
+        }
         layout = OutputLayout.scan(out);
+    }
+
+    /**
+     * The local {@code _typeFilter} check (C-18), built once the transactionTime is known (the
+     * instant {@code ap} is measured from, as on the server); null when there is nothing to check.
+     */
+    private synchronized LocalTypeFilter localFilter() {
+        if (!localFilterBuilt) {
+            localFilterBuilt = true;
+            if (!state.localTypeFilters.isEmpty()) {
+                long now = state.transactionTime != null && FhirInstant.isValid(state.transactionTime)
+                        ? FhirInstant.parse(state.transactionTime) : System.currentTimeMillis();
+                TypeFilterSet filters = TypeFilterSet.parse(state.localTypeFilters, now);
+                filters.unverifiable().forEach((type, why) -> LOG.warn("C-18: _typeFilter for {} cannot be verified"
+                        + " locally ({}); {} resources are kept as the server sends them", type, why, type));
+                localFilter = new LocalTypeFilter(new LocalMatcher(filters));
+            }
+        }
+        return localFilter;
     }
 
     private void removeCreatedDir() {
@@ -354,23 +395,48 @@ public final class ExportRunner {
 
     private void download(ExportState.FileEntry entry, ManifestFile file, URI pageUrl) {
         FileDownloader downloader = new FileDownloader(http, pacing, listener, job.acceptGzip);
+        boolean output = file.section() == ManifestFile.Section.OUTPUT;
+        LocalTypeFilter filter = output ? localFilter() : null;
+        LocalTypeFilter.Outcome[] filtered = new LocalTypeFilter.Outcome[1];
+        FileDownloader.Placement placement = FileDownloader::moveIntoPlace;
+        if (filter != null && filter.needsPass(entry.type)) {
+            placement = (verified, dest) -> filtered[0] = filter.apply(verified, dest);
+        }
         try {
-            FileDownloader.Result r = job.resume ? FileDownloader.adopt(file, out.resolve(entry.name)) : null;
+            // A file finished before a crash is kept when it still matches the manifest; one that
+            // needs the local _typeFilter pass is fetched again, so its counts are reported.
+            boolean needsFilter = filter != null && filter.needsPass(entry.type);
+            FileDownloader.Result r = job.resume && !needsFilter ? FileDownloader.adopt(file, out.resolve(entry.name)) : null;
             if (r != null) {
                 LOG.info("{} was finished and verified before the interruption; keeping it", entry.name);
             } else {
                 r = downloader.download(file, entry.requiresAccessToken, out.resolve(entry.name),
-                        f -> refresh(pageUrl, entry));
+                        f -> refresh(pageUrl, entry), placement);
+            }
+            Map<String, FilterCounts> counts = null;
+            if (filtered[0] != null) {
+                counts = filtered[0].byType();
+            } else if (filter != null && entry.type != null && filter.matcher().cannotCheck(entry.type)) {
+                FilterCounts c = new FilterCounts();
+                c.received = r.lines();
+                c.unchecked = r.lines();
+                counts = Map.of(entry.type, c);
             }
             synchronized (state) {
+                // Done only now, after the local check: a resumed run never takes an unchecked file for a finished one.
                 entry.done = true;
                 entry.lines = r.lines();
                 entry.bytes = r.bytes();
                 entry.sha256 = r.sha256();
                 entry.partialBytes = 0;
+                entry.localFilter = counts;
+                entry.localBytes = filtered[0] != null ? filtered[0].bytes() : r.bytes();
+            }
+            if (counts != null) {
+                warnOnce(counts);
             }
             done.incrementAndGet();
-            listener.fileDone(entry.name, r.lines(), r.bytes());
+            listener.fileDone(entry.name, r.lines() - entry.removedLocally(), entry.bytesOnDisk());
             save(false);
         } catch (IOException e) {
             throw new BulkDataException(Kind.DOWNLOAD_FAILED, "writing " + out.resolve(entry.name) + " failed: " + e, e);
@@ -378,6 +444,16 @@ public final class ExportRunner {
             Thread.currentThread().interrupt();
             throw new BulkDataException(Kind.INTERRUPTED, "interrupted");
         }
+    }
+
+    /** The first file of a type with resources the server should not have sent: say so once per type. */
+    private void warnOnce(Map<String, FilterCounts> counts) {
+        counts.forEach((type, c) -> {
+            if (c.removed > 0 && typesWarned.add(type)) {
+                LOG.warn("C-18: the server sent {} resources that do not match _typeFilter (it ignored the filter);"
+                        + " they are removed locally, counts in the summary", type);
+            }
+        });
     }
 
     /** Re-reads the manifest page a file came from and returns the file's current URL (C-34). */
@@ -439,12 +515,16 @@ public final class ExportRunner {
         List<String> errorNames = new ArrayList<>();
         List<String> deletedNames = new ArrayList<>();
         Map<String, long[]> perType = new TreeMap<>();
+        Map<String, FilterCounts> filterCounts = new TreeMap<>();
         long bytes = 0;
         for (ExportState.FileEntry f : state.files) {
             switch (f.section) {
                 case "output" -> {
                     outputNames.add(f.name);
-                    bytes += f.bytes;
+                    bytes += f.bytesOnDisk();
+                    if (f.localFilter != null) {
+                        f.localFilter.forEach((t, c) -> filterCounts.computeIfAbsent(t, k -> new FilterCounts()).add(c));
+                    }
                     String type = OutputLayout.typeOf(f.name);
                     if (type == null) {
                         organizedNames.add(f.name);
@@ -452,8 +532,8 @@ public final class ExportRunner {
                         typedNames.add(f.name);
                         long[] s = perType.computeIfAbsent(type, k -> new long[3]);
                         s[0]++;
-                        s[1] += f.lines;
-                        s[2] += f.bytes;
+                        s[1] += f.lines - f.removedLocally();
+                        s[2] += f.bytesOnDisk();
                     }
                 }
                 case "error" -> errorNames.add(f.name);
@@ -467,10 +547,15 @@ public final class ExportRunner {
             });
         }
         ErrorFiles.Report errors = ErrorFiles.read(out, errorNames);
+        Map<String, String> ignored = IgnoredParameters.find(out, errorNames, state.sentParameters);
         List<String> warnings = new ArrayList<>();
         if (errors.errors() > 0) {
             warnings.add("the server reported " + errors.errors() + " error issue(s) in its error files; see summary.json");
         }
+        LocalTypeFilter filter = localFilter();
+        warnings.addAll(ParameterReport.warnings(filterCounts,
+                filter == null ? Map.of() : filter.matcher().filters().unverifiable(), state.droppedParameters, ignored,
+                filter != null));
         long removed = 0;
         if (state.incremental) {
             listener.phase(Phase.APPLYING);
@@ -484,7 +569,8 @@ public final class ExportRunner {
             resources += e.getValue()[1];
         }
         ExportSummary summary = new ExportSummary(state.transactionTime, types, outputNames.size(), bytes, resources,
-                (System.nanoTime() - started) / 1_000_000, manifestMillis, errors, removed, warnings);
+                (System.nanoTime() - started) / 1_000_000, manifestMillis, errors, removed, warnings, filterCounts,
+                state.droppedParameters, ignored);
         writeAtomically(out.resolve("summary.json"), summary.toJson());
         ExportState.delete(out);
         if (job.cleanup) {

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
-import org.bulkfhir.store.index.SearchParamExtractor;
+import org.bulkfhir.core.search.index.SearchParamExtractor;
 import org.bulkfhir.store.write.IndexRows;
 import org.bulkfhir.store.write.Write;
 import org.bulkfhir.store.write.WriteResult;

@@ -61,6 +61,17 @@ public final class FileDownloader {
     public record Result(long lines, long bytes, String sha256) {
     }
 
+    /**
+     * Puts a verified file where it belongs. The default renames it; a caller that reworks the
+     * content (C-18 local filtering) writes its result to {@code dest} atomically and removes
+     * {@code verified} last, so a crash in between leaves the whole verified {@code .part} to
+     * start again from.
+     */
+    @FunctionalInterface
+    public interface Placement {
+        void place(Path verified, Path dest) throws IOException;
+    }
+
     public static Path partOf(Path dest) {
         return dest.resolveSibling(dest.getFileName() + ".part");
     }
@@ -85,6 +96,12 @@ public final class FileDownloader {
     }
 
     public Result download(ManifestFile file, boolean sendToken, Path dest, UrlRefresher refresher)
+            throws IOException, InterruptedException {
+        return download(file, sendToken, dest, refresher, FileDownloader::moveIntoPlace);
+    }
+
+    /** As {@link #download(ManifestFile, boolean, Path, UrlRefresher)}, the verified file then handed to {@code placement}. */
+    public Result download(ManifestFile file, boolean sendToken, Path dest, UrlRefresher refresher, Placement placement)
             throws IOException, InterruptedException {
         Path part = partOf(dest);
         URI url = file.url();
@@ -121,7 +138,7 @@ public final class FileDownloader {
                     Result result = verify(part);
                     String problem = mismatch(file, result);
                     if (problem == null) {
-                        moveIntoPlace(part, dest);
+                        placement.place(part, dest);
                         return result;
                     }
                     if (++verifyRestarts > MAX_VERIFY_RESTARTS) {
@@ -278,7 +295,7 @@ public final class FileDownloader {
         }
     }
 
-    static void moveIntoPlace(Path from, Path to) throws IOException {
+    public static void moveIntoPlace(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

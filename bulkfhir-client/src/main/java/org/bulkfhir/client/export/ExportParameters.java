@@ -37,6 +37,12 @@ public final class ExportParameters {
     public boolean lenient;
     /** {@code Prefer: separate-export-status} (3.0). */
     public boolean separateExportStatus;
+    /**
+     * C-19: when the kick-off is refused (400/422) with an OperationOutcome naming an optional
+     * parameter that can go without widening the export, resubmit once without it (see
+     * {@link ParameterDrop}). Off by default: the user asked for that parameter.
+     */
+    public boolean dropUnsupported;
 
     /** Splits comma lists so {@code --type Patient,Observation} and repeated options mean the same. */
     public static List<String> splitAll(List<String> values) {
@@ -122,6 +128,72 @@ public final class ExportParameters {
             throw new IllegalArgumentException("'" + p + "' is not a Patient reference (Patient/ID or ID)");
         }
         return "Patient/" + id;
+    }
+
+    /** The names of the parameters the kick-off sends, in the order {@link #toQuery} writes them. */
+    public List<String> sentNames() {
+        List<String> names = new ArrayList<>();
+        if (outputFormat != null) {
+            names.add("_outputFormat");
+        }
+        if (!types.isEmpty()) {
+            names.add("_type");
+        }
+        if (since != null) {
+            names.add("_since");
+        }
+        if (until != null) {
+            names.add("_until");
+        }
+        if (!elements.isEmpty()) {
+            names.add("_elements");
+        }
+        if (!patients.isEmpty()) {
+            names.add("patient");
+        }
+        if (!includeAssociatedData.isEmpty()) {
+            names.add("includeAssociatedData");
+        }
+        if (!typeFilters.isEmpty()) {
+            names.add("_typeFilter");
+        }
+        if (organizeOutputBy != null) {
+            names.add("organizeOutputBy");
+        }
+        if (allowPartialManifests) {
+            names.add("allowPartialManifests");
+        }
+        return names;
+    }
+
+    /** A copy without the named parameters (C-19); everything else, headers included, as it was. */
+    public ExportParameters without(Set<String> names) {
+        ExportParameters p = new ExportParameters();
+        if (!names.contains("_type")) {
+            p.types.addAll(types);
+        }
+        p.since = names.contains("_since") ? null : since;
+        p.until = names.contains("_until") ? null : until;
+        if (!names.contains("_typeFilter")) {
+            p.typeFilters.addAll(typeFilters);
+        }
+        if (!names.contains("_elements")) {
+            p.elements.addAll(elements);
+        }
+        if (!names.contains("patient")) {
+            p.patients.addAll(patients);
+        }
+        if (!names.contains("includeAssociatedData")) {
+            p.includeAssociatedData.addAll(includeAssociatedData);
+        }
+        p.organizeOutputBy = names.contains("organizeOutputBy") ? null : organizeOutputBy;
+        p.allowPartialManifests = !names.contains("allowPartialManifests") && allowPartialManifests;
+        p.outputFormat = names.contains("_outputFormat") ? null : outputFormat;
+        p.post = post;
+        p.lenient = lenient;
+        p.separateExportStatus = separateExportStatus;
+        p.dropUnsupported = dropUnsupported;
+        return p;
     }
 
     /** {@code patient} only exists in the POST form. */

@@ -20,6 +20,7 @@ public final class KickOff {
 
     private final Http http;
     private final Pacing pacing;
+    private boolean typeFilterCheckedLocally;
 
     public KickOff(Http http, Pacing pacing) {
         this.http = http;
@@ -27,15 +28,60 @@ public final class KickOff {
     }
 
     /**
+     * Tells the kick-off that the caller re-applies {@code _typeFilter} to the files (C-18), which
+     * makes {@code _typeFilter} one of the parameters {@code dropUnsupported} may drop.
+     */
+    public KickOff typeFilterCheckedLocally(boolean checked) {
+        this.typeFilterCheckedLocally = checked;
+        return this;
+    }
+
+    /**
      * @param statusUrl the exact polling URL
      * @param separateStatus the server applied {@code separate-export-status}
      * @param method GET or POST, as finally used
+     * @param dropped parameters left out after the server refused them (C-19); empty normally
      */
-    public record Accepted(URI statusUrl, boolean separateStatus, String method) {
+    public record Accepted(URI statusUrl, boolean separateStatus, String method, List<DroppedParameter> dropped) {
+        public Accepted {
+            dropped = List.copyOf(dropped);
+        }
+    }
+
+    /** How one kick-off ended: accepted, or refused with the last response and the method it answered. */
+    private record Outcome(Accepted accepted, HttpResponse<byte[]> refusal, boolean post) {
     }
 
     public Accepted start(URI base, ExportLevel level, ExportParameters params) throws IOException, InterruptedException {
         URI endpoint = Urls.withTrailingSlash(base).resolve(level.path());
+        Outcome first = attempt(endpoint, params);
+        if (first.accepted != null) {
+            return first.accepted;
+        }
+        int s = first.refusal.statusCode();
+        if (!params.dropUnsupported || (s != 400 && s != 422)) {
+            throw refusal(first.refusal, endpoint, first.post, params, "");
+        }
+        ParameterDrop.Decision d = ParameterDrop.decide(first.refusal.body(), params, typeFilterCheckedLocally);
+        if (d.drop().isEmpty()) {
+            throw refusal(first.refusal, endpoint, first.post, params,
+                    "; --drop-unsupported did not resubmit: " + d.whyNot());
+        }
+        for (DroppedParameter p : d.drop()) {
+            LOG.warn("C-19: {}", p.describe());
+        }
+        ExportParameters fewer = params.without(d.names());
+        Outcome second = attempt(endpoint, fewer);
+        if (second.accepted != null) {
+            Accepted a = second.accepted;
+            return new Accepted(a.statusUrl(), a.separateStatus(), a.method(), d.drop());
+        }
+        throw refusal(second.refusal, endpoint, second.post, fewer, " (after resubmitting without "
+                + String.join(", ", d.names()) + ")");
+    }
+
+    /** One kick-off with its retries (POST→GET fallback, 429, transient failures). */
+    private Outcome attempt(URI endpoint, ExportParameters params) throws IOException, InterruptedException {
         boolean post = params.post || params.requiresPost();
         int rateLimited = 0;
         int transientFailures = 0;
@@ -74,7 +120,7 @@ public final class KickOff {
                         && String.join(",", applied).toLowerCase(Locale.ROOT).contains("separate-export-status");
                 LOG.info("Export accepted ({} {}); polling {}", call.uri().getRawPath(), post ? "POST" : "GET",
                         Http.safe(status));
-                return new Accepted(status, separate, post ? "POST" : "GET");
+                return new Outcome(new Accepted(status, separate, post ? "POST" : "GET", List.of()), null, post);
             }
             if (post && !params.requiresPost() && (s == 405 || s == 501)) {
                 // POST kick-off is optional in 2.0/3.0 and missing from several servers.
@@ -94,11 +140,12 @@ public final class KickOff {
                 pacing.pause(pacing.delay(r.headers().firstValue("Retry-After").orElse(null), transientFailures - 1));
                 continue;
             }
-            throw refusal(r, endpoint, post, params);
+            return new Outcome(null, r, post);
         }
     }
 
-    private BulkDataException refusal(HttpResponse<byte[]> r, URI endpoint, boolean post, ExportParameters params) {
+    private BulkDataException refusal(HttpResponse<byte[]> r, URI endpoint, boolean post, ExportParameters params,
+                                      String dropNote) {
         int s = r.statusCode();
         String detail = Responses.describe(r);
         if (s == 401) {
@@ -121,7 +168,16 @@ public final class KickOff {
             return new BulkDataException(Kind.REJECTED, "the server does not accept POST kick-offs (" + detail
                     + "), which the 'patient' parameter needs; export the group without --patient");
         }
-        String hint = params.lenient ? "" : "; to let the server skip parameters it does not support, try --lenient";
+        String hint = dropNote;
+        if (dropNote.isEmpty() && !params.dropUnsupported && (s == 400 || s == 422)) {
+            ParameterDrop.Decision d = ParameterDrop.decide(r.body(), params, typeFilterCheckedLocally);
+            if (!d.drop().isEmpty()) {
+                hint = "; to resubmit without " + String.join(", ", d.names()) + ", add --drop-unsupported";
+            }
+        }
+        if (!params.lenient) {
+            hint += "; to let the server skip parameters it does not support, try --lenient";
+        }
         return new BulkDataException(Kind.REJECTED, "the server refused the export: " + detail + hint);
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.bulkfhir.client.export.DroppedParameter;
 import org.bulkfhir.core.json.Json;
 
 /**
@@ -35,6 +37,15 @@ public final class ExportState {
     /** The manifest is complete (all pages received). */
     public boolean manifestComplete;
     public String transactionTime;
+    /**
+     * The {@code _typeFilter} values the client re-applies to the files (C-18), kept here so that a
+     * resumed run filters the remaining files the same way; empty when local filtering is off.
+     */
+    public List<String> localTypeFilters = new ArrayList<>();
+    /** Parameters left out of the kick-off after the server refused them (C-19). */
+    public List<DroppedParameter> droppedParameters = new ArrayList<>();
+    /** The names of the parameters the accepted kick-off carried. */
+    public List<String> sentParameters = new ArrayList<>();
     public List<PageEntry> pages = new ArrayList<>();
     public List<FileEntry> files = new ArrayList<>();
 
@@ -59,6 +70,24 @@ public final class ExportState {
         public long bytes;
         public String sha256;
         public long partialBytes;
+        /**
+         * Per resource type, what the local {@code _typeFilter} check did to this file; null when the
+         * file was not checked. {@code lines}, {@code bytes} and {@code sha256} stay those of the file
+         * as served (what was verified against the manifest); {@link #localBytes} is what is on disk.
+         * An entry is marked done only after the check, so a done file is always a checked one.
+         */
+        public Map<String, FilterCounts> localFilter;
+        public long localBytes;
+
+        /** Resources removed from this file by the local check. */
+        public long removedLocally() {
+            return localFilter == null ? 0 : localFilter.values().stream().mapToLong(c -> c.removed).sum();
+        }
+
+        /** Bytes of the file on disk (the served size unless the local check rewrote it). */
+        public long bytesOnDisk() {
+            return localFilter == null ? bytes : localBytes;
+        }
     }
 
     public static ExportState load(Path dir) throws IOException {

@@ -3,11 +3,21 @@ package org.bulkfhir.client.output;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import org.bulkfhir.client.export.DroppedParameter;
 import org.bulkfhir.core.json.Json;
 
-/** What an export brought, written as {@code summary.json} and printed by the command. */
+/**
+ * What an export brought, written as {@code summary.json} and printed by the command.
+ *
+ * @param types per type, what is on disk (after any local {@code _typeFilter} check)
+ * @param localTypeFilter per filtered type, what the local check did (C-18); empty when it did not run
+ * @param droppedParameters kick-off parameters left out after a refusal (C-19)
+ * @param ignoredParameters parameters the server said in its error files it ignored (lenient handling), with its text
+ */
 public record ExportSummary(String transactionTime, Map<String, TypeStats> types, long files, long bytes,
-        long resources, long durationMillis, long manifestMillis, ErrorFiles.Report errors, long deletedApplied, List<String> warnings) {
+        long resources, long durationMillis, long manifestMillis, ErrorFiles.Report errors, long deletedApplied,
+        List<String> warnings, Map<String, FilterCounts> localTypeFilter, List<DroppedParameter> droppedParameters,
+        Map<String, String> ignoredParameters) {
 
     public record TypeStats(long files, long resources, long bytes) {
     }
@@ -42,6 +52,14 @@ public record ExportSummary(String transactionTime, Map<String, TypeStats> types
         var msgs = root.putArray("errorFileMessages");
         errors.firstMessages().forEach(msgs::add);
         root.put("deletedApplied", deletedApplied);
+        ObjectNode local = root.putObject("localTypeFilter");
+        localTypeFilter.forEach((type, c) -> local.putObject(type).put("received", c.received).put("removed", c.removed)
+                .put("unchecked", c.unchecked));
+        var dropped = root.putArray("droppedParameters");
+        droppedParameters.forEach(d -> dropped.addObject().put("name", d.name()).put("serverSaid", d.serverSaid())
+                .put("consequence", d.consequence()));
+        ObjectNode ignored = root.putObject("ignoredParameters");
+        ignoredParameters.forEach(ignored::put);
         var w = root.putArray("warnings");
         warnings.forEach(w::add);
         try {

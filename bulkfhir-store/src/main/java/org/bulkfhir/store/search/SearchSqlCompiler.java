@@ -24,6 +24,9 @@ import org.bulkfhir.core.search.SearchParamKind;
  * A resource matches when any of its values does. Tokens of plain {@code code} elements are
  * indexed without a system (the system is implied by the element's binding), so
  * {@code system|code} also matches such a code; an explicit {@code |code} asks for no system.
+ *
+ * <p>The client re-applies {@code _typeFilter} in memory with the same rules
+ * ({@code org.bulkfhir.core.search.QueryEvaluator}, C-18): a change of semantics here belongs there too.
  */
 public final class SearchSqlCompiler {
 

@@ -2,8 +2,8 @@ package org.bulkfhir.store.write;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.bulkfhir.core.search.index.ResourceIndex;
 import org.bulkfhir.store.Dialect;
-import org.bulkfhir.store.index.ResourceIndex;
 
 /** Batches the index rows of a write transaction, one {@link RowWriter} per index table. */
 public final class IndexRows implements AutoCloseable {

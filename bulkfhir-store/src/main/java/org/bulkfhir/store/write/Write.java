@@ -2,7 +2,7 @@ package org.bulkfhir.store.write;
 
 import java.util.List;
 import org.bulkfhir.core.json.StampTemplate;
-import org.bulkfhir.store.index.ResourceIndex;
+import org.bulkfhir.core.search.index.ResourceIndex;
 
 /**
  * One change, validated and indexed, ready for {@link org.bulkfhir.store.ResourceStore#write}.

@@ -1,4 +1,4 @@
-package org.bulkfhir.store.index;
+package org.bulkfhir.core.search.index;
 
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package org.bulkfhir.store.index;
+package org.bulkfhir.core.search.index;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
@@ -16,12 +16,12 @@ import java.util.concurrent.ConcurrentMap;
 import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.search.DateRanges;
 import org.bulkfhir.core.search.SearchText;
-import org.bulkfhir.store.index.ResourceIndex.DateEntry;
-import org.bulkfhir.store.index.ResourceIndex.QuantityEntry;
-import org.bulkfhir.store.index.ResourceIndex.ReferenceEntry;
-import org.bulkfhir.store.index.ResourceIndex.StringEntry;
-import org.bulkfhir.store.index.ResourceIndex.TokenEntry;
-import org.bulkfhir.store.index.ResourceIndex.UriEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.DateEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.QuantityEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.ReferenceEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.StringEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.TokenEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.UriEntry;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.r4.fhirpath.ExpressionNode;
 import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
@@ -58,9 +58,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Computes the {@link ResourceIndex} of a resource at write time: the values of every token,
- * string, date, reference, quantity and uri search parameter HAPI defines for its R4 type,
- * and the Patient compartments it belongs to.
+ * Computes the {@link ResourceIndex} of a resource: the values of every token, string, date,
+ * reference, quantity and uri search parameter HAPI defines for its R4 type, and the Patient
+ * compartments it belongs to. The store runs it at write time; the client runs it, restricted
+ * to the parameters a {@code _typeFilter} names, to check a server's output (C-18), so both
+ * sides see the same values.
  *
  * <p>Each parameter's FHIRPath expression is split into its top-level union branches, each
  * parsed once per resource type and the parsed tree reused for every resource; a branch
@@ -90,6 +92,7 @@ public final class SearchParamExtractor {
     private final IHostApplicationServices host = new StubResolvingHost();
     private final ThreadLocal<FHIRPathEngine> engines;
     private final ConcurrentMap<String, Expr[]> plans = new ConcurrentHashMap<>();
+    private final ConcurrentMap<PlanKey, Expr[]> partialPlans = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     public SearchParamExtractor() {
@@ -105,8 +108,28 @@ public final class SearchParamExtractor {
         String type = resource.fhirType();
         Expr[] plan = plans.get(type);
         if (plan == null) {
-            plan = plans.computeIfAbsent(type, this::plan);
+            plan = plans.computeIfAbsent(type, t -> plan(t, null));
         }
+        return extract(resource, plan);
+    }
+
+    /**
+     * The values of the named search parameters only (and the Patient compartments their
+     * references give): what a check against a few filter criteria needs, at a fraction of the
+     * cost of the full index.
+     */
+    public ResourceIndex extract(Resource resource, Set<String> params) {
+        Objects.requireNonNull(resource, "resource");
+        PlanKey key = new PlanKey(resource.fhirType(), Set.copyOf(params));
+        Expr[] plan = partialPlans.get(key);
+        if (plan == null) {
+            plan = partialPlans.computeIfAbsent(key, k -> plan(k.type, k.params));
+        }
+        return extract(resource, plan);
+    }
+
+    private ResourceIndex extract(Resource resource, Expr[] plan) {
+        String type = resource.fhirType();
         FHIRPathEngine engine = engines.get();
         Sink sink = new Sink();
         for (Expr e : plan) {
@@ -174,12 +197,17 @@ public final class SearchParamExtractor {
     private record Expr(String path, ExpressionNode node, Param[] params) {
     }
 
-    private Expr[] plan(String type) {
+    private record PlanKey(String type, Set<String> params) {
+    }
+
+    /** The parsed paths of {@code type}'s parameters; all of them when {@code only} is null. */
+    private Expr[] plan(String type, Set<String> only) {
         RuntimeResourceDefinition def = ctx.getResourceDefinition(type);
         Map<String, List<Param>> byPath = new LinkedHashMap<>();
         for (RuntimeSearchParam sp : searchParams(def)) {
             Kind kind = kindOf(sp.getParamType());
-            if (kind == null || ROW_COLUMNS.contains(sp.getName())) {
+            boolean wanted = only == null ? !ROW_COLUMNS.contains(sp.getName()) : only.contains(sp.getName());
+            if (kind == null || !wanted) {
                 continue;
             }
             Set<String> compartments = sp.getProvidesMembershipInCompartments();

@@ -1,4 +1,4 @@
-package org.bulkfhir.store.index;
+package org.bulkfhir.core.search.index;
 
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;

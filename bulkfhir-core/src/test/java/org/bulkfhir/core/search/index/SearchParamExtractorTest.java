@@ -1,4 +1,4 @@
-package org.bulkfhir.store.index;
+package org.bulkfhir.core.search.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -19,12 +19,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.bulkfhir.core.fhir.Fhir;
-import org.bulkfhir.store.index.ResourceIndex.DateEntry;
-import org.bulkfhir.store.index.ResourceIndex.QuantityEntry;
-import org.bulkfhir.store.index.ResourceIndex.ReferenceEntry;
-import org.bulkfhir.store.index.ResourceIndex.StringEntry;
-import org.bulkfhir.store.index.ResourceIndex.TokenEntry;
-import org.bulkfhir.store.index.ResourceIndex.UriEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.DateEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.QuantityEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.ReferenceEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.StringEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.TokenEntry;
+import org.bulkfhir.core.search.index.ResourceIndex.UriEntry;
 import org.hl7.fhir.r4.model.Age;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Base;
