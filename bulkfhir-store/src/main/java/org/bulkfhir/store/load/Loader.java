@@ -5,17 +5,19 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.bulkfhir.core.json.Json;
@@ -158,9 +160,45 @@ public final class Loader {
     private record Prepared(List<Write> writes, List<LoadSummary.LoadError> errors, long bytes) {
     }
 
+    /**
+     * Reads and submits chunks on a reader thread while this thread writes them in order. With
+     * one thread doing both, no chunk was submitted while a transaction committed, so the
+     * preparing threads idled for the length of every commit.
+     */
     private void loadNdjson(Path file, ExecutorService pool) throws IOException {
-        Deque<Future<Prepared>> inFlight = new ArrayDeque<>();
+        BlockingQueue<Future<Prepared>> ready = new ArrayBlockingQueue<>(threads * 4);
+        AtomicReference<Exception> readFailure = new AtomicReference<>();
         long fileBytesBefore = bytesDone;
+        Thread reader = new Thread(() -> readChunks(file, pool, ready, readFailure), "bulkfhir-load-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            for (Future<Prepared> f = ready.take(); f != END_OF_FILE; f = ready.take()) {
+                writePrepared(f);
+            }
+            flushWrites();
+            Exception failure = readFailure.get();
+            if (failure != null) {
+                throw new IOException("Reading " + file.getFileName() + " failed: " + failure.getMessage()
+                        + " (the lines before the failure were loaded)", failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Loading was interrupted", e);
+        } finally {
+            reader.interrupt();
+            ready.forEach(f -> f.cancel(true));
+        }
+        // Compressed files advance progress by their size on disk, not by decompressed bytes.
+        bytesDone = fileBytesBefore + Files.size(file);
+        listener.progress(written, rejected, bytesDone, totalBytes);
+    }
+
+    /** Marks the end of a file in the queue of prepared chunks. */
+    private static final Future<Prepared> END_OF_FILE = CompletableFuture.completedFuture(null);
+
+    private void readChunks(Path file, ExecutorService pool, BlockingQueue<Future<Prepared>> ready,
+            AtomicReference<Exception> failure) {
         try (NdjsonReader reader = new NdjsonReader(open(file))) {
             List<Line> chunk = new ArrayList<>(CHUNK_LINES);
             long chunkBytesStart = 0;
@@ -170,28 +208,25 @@ public final class Loader {
                     List<Line> lines = chunk;
                     long bytes = reader.bytesRead() - chunkBytesStart;
                     chunkBytesStart = reader.bytesRead();
-                    inFlight.add(pool.submit(() -> prepare(file, lines, bytes)));
+                    ready.put(pool.submit(() -> prepare(file, lines, bytes)));
                     chunk = new ArrayList<>(CHUNK_LINES);
-                    while (inFlight.size() > threads * 2) {
-                        writePrepared(inFlight.poll());
-                    }
                 }
             }
             if (!chunk.isEmpty()) {
                 List<Line> lines = chunk;
                 long bytes = reader.bytesRead() - chunkBytesStart;
-                inFlight.add(pool.submit(() -> prepare(file, lines, bytes)));
+                ready.put(pool.submit(() -> prepare(file, lines, bytes)));
             }
-            while (!inFlight.isEmpty()) {
-                writePrepared(inFlight.poll());
-            }
-            flushWrites();
-        } finally {
-            inFlight.forEach(f -> f.cancel(true));
+        } catch (InterruptedException e) {
+            return; // the writer gave up; it no longer reads the queue
+        } catch (IOException | RuntimeException e) {
+            failure.set(e);
         }
-        // Compressed files advance progress by their size on disk, not by decompressed bytes.
-        bytesDone = fileBytesBefore + Files.size(file);
-        listener.progress(written, rejected, bytesDone, totalBytes);
+        try {
+            ready.put(END_OF_FILE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Prepared prepare(Path file, List<Line> lines, long bytes) {

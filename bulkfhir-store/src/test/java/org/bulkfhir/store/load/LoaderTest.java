@@ -2,6 +2,7 @@ package org.bulkfhir.store.load;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,5 +97,29 @@ class LoaderTest {
         new Loader(store).load(List.of(folder));
         assertThat(store.countByType()).containsEntry("Patient", 2_500L);
         assertThat(store.read("Patient", "p7").orElseThrow().version()).isEqualTo(2);
+    }
+
+    /** A file that breaks off mid-way (a truncated download) is reported by name; what came before it is stored and indexed. */
+    @Test
+    void aTruncatedGzipFileIsReportedAndItsCompleteLinesStay() throws Exception {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new GZIPOutputStream(gz)) {
+            for (int i = 0; i < 30_000; i++) {
+                out.write(("{\"resourceType\":\"Patient\",\"id\":\"p" + i + "\",\"gender\":\"female\"}\n").getBytes(UTF_8));
+            }
+        }
+        byte[] whole = gz.toByteArray();
+        Path file = dir.resolve("Patient.ndjson.gz");
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+
+        assertThatThrownBy(() -> new Loader(store).load(List.of(file)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("Patient.ndjson.gz")
+                .hasMessageContaining("the lines before the failure were loaded");
+        long stored = store.countByType().getOrDefault("Patient", 0L);
+        assertThat(stored).isBetween(1_000L, 29_999L);
+        // The bulk load's deferred indexes were built anyway, and the rows it stored are indexed.
+        assertThat(scalar("SELECT count(*) FROM deferred_index")).isZero();
+        assertThat(scalar("SELECT count(*) FROM idx_token WHERE param = 'gender'")).isEqualTo(stored);
     }
 }
