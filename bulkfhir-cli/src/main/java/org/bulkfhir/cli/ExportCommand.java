@@ -26,11 +26,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a Bulk Data export as a Data Consumer against any conformant server: kick-off, polling,",
-                "parallel verified downloads. The output folder gets one NDJSON file per server file",
-                "(Patient.000.ndjson, Patient.001.ndjson, ...), error.NNN.ndjson and deleted.NNN.ndjson, the",
-                "manifest (manifest.json) and summary.json. An unfinished export keeps .bulkfhir-state.json",
-                "there: continue it with --resume. Ctrl-C asks whether to cancel the job on the server."},
+        description = {"Runs a Bulk Data export as a Data Consumer against any conformant",
+                "server: kick-off, polling, parallel verified downloads. The output folder",
+                "gets one NDJSON file per server file (Patient.000.ndjson, ...), the error",
+                "and deleted files (error.NNN.ndjson, deleted.NNN.ndjson), manifest.json",
+                "and summary.json. An unfinished export can be continued with --resume",
+                "(its state is kept in the output folder). Ctrl-C asks whether to cancel",
+                "the job on the server."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the export completed and every file verified",
                 "1:unexpected error",
@@ -62,7 +64,7 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     TrustOptions trust;
 
-    @Option(names = "--token-url", paramLabel = "URL", description = "Token endpoint; skips .well-known/smart-configuration discovery.")
+    @Option(names = "--token-url", paramLabel = "URL", description = "Token endpoint URL; skips SMART discovery.")
     URI tokenUrl;
 
     @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "system", description = "system, patient or group:ID (default: system).")
