@@ -45,12 +45,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A reproducible benchmark. Generates a fixed population (seed 42) and loads it, starts the server",
-                "on loopback in a child JVM with a fixed heap, and runs through the real client: a system export, a",
-                "Patient export, a Group export of a 10% cohort and a selective _typeFilter export. Measures this",
-                "machine's ceilings in the same run (file-to-file copy of the same bytes, one loopback HTTP download)",
-                "and the server's peak heap and RSS. One figure per line; --json writes them all.",
-                "With --server URL only the client half runs, against any Bulk Data server."})
+        description = {"A reproducible benchmark of loading and exporting, with this machine's ceilings.",
+                "Generates a fixed population (seed 42) and loads it, starts the server on loopback in a child JVM "
+                        + "with a fixed heap, and runs through the real client: a system export, a Patient export, a "
+                        + "Group export of a 10%% cohort and a selective _typeFilter export. Measures this machine's "
+                        + "ceilings in the same run (file-to-file copy of the same bytes, one loopback HTTP download) "
+                        + "and the server's peak heap and RSS. One figure per line; --json writes them all. With "
+                        + "--server URL only the client half runs, against any Bulk Data server."})
 final class BenchCommand implements Callable<Integer> {
     static final long SEED = 42;
     static final String COHORT = "bench-cohort";

@@ -35,10 +35,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs both scenarios end to end on an embedded server with generated data.",
-                "Scenario 1 (open endpoint): a system export with _type and _typeFilter, then a Group export with",
-                "_elements. Scenario 2 (SMART Backend Services): keys made, client registered, token obtained, a",
-                "protected Patient export with 'patient' by POST, and the same kick-off without a token refused.",
-                "Exits 0 only when every step did what it should."})
+                "Scenario 1 (open endpoint): a system export with _type and _typeFilter, then a Group export with "
+                        + "_elements. Scenario 2 (SMART Backend Services): keys made, client registered, token "
+                        + "obtained, a protected Patient export with 'patient' by POST, and the same kick-off without "
+                        + "a token refused. Exits 0 only when every step did what it should."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--patients", defaultValue = "100", description = "Patients to generate (default: ${DEFAULT-VALUE}).")
     int patients;

@@ -26,24 +26,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a Bulk Data export as a Data Consumer against any conformant",
-                "server: kick-off, polling, parallel verified downloads. The output folder",
-                "gets one NDJSON file per server file (Patient.000.ndjson, ...), the error",
-                "and deleted files (error.NNN.ndjson, deleted.NNN.ndjson), manifest.json",
-                "and summary.json. An unfinished export can be continued with --resume",
-                "(its state is kept in the output folder). Ctrl-C asks whether to cancel",
-                "the job on the server."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the export completed and every file verified",
-                "1:unexpected error",
-                "2:bad input (parameters, key file, output folder); nothing was sent",
-                "3:authorization failed (discovery, token, 401/403)",
-                "4:the server refused the export or is not a Bulk Data server",
-                "5:the export job failed or vanished on the server",
-                "6:files could not be downloaded or verified (--resume retries them)",
-                "7:the server or network kept failing (--resume continues)",
-                "8:no trusted TLS connection: certificate untrusted (see --ca-file), expired or for another host, or TLS < 1.2",
-                "130:stopped with Ctrl-C (--resume continues unless the job was cancelled)"})
+        description = {"Runs a Bulk Data export as a Data Consumer against any conformant server.",
+                "Kick-off, polling, parallel verified downloads. The output folder gets one NDJSON file per server "
+                        + "file (Patient.000.ndjson, ...), the error and deleted files (error.NNN.ndjson, "
+                        + "deleted.NNN.ndjson), manifest.json and summary.json. An unfinished export can be continued "
+                        + "with --resume (its state is kept in the output folder). Ctrl-C asks whether to cancel the "
+                        + "job on the server."})
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL", description = "FHIR base URL of the Data Provider (not needed with --resume).")
     URI server;

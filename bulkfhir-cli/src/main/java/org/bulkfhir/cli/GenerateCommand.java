@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Writes a deterministic synthetic population as NDJSON, one file per resource type:",
-                "patients with encounters, conditions, observations, medications, claims and more, the",
-                "practitioners and organizations they reference, and three Groups. Same seed, same bytes."})
+        description = {"Writes a deterministic synthetic population as NDJSON, one file per type.",
+                "Patients with encounters, conditions, observations, medications, claims and more, the "
+                        + "practitioners and organizations they reference, and three Groups. Same seed, same bytes."})
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--patients", paramLabel = "N", required = true, description = "Number of patients.")
     int patients;

@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = {"Loads NDJSON files, Bundles (transaction, batch, collection, searchset) or folders of them",
-                "(e.g. Synthea output) into the store. Invalid lines or entries are reported with file and line;",
-                "the rest still loads. Exit code 0 when everything loaded, 1 when some input was rejected."})
+        description = {"Loads NDJSON files, Bundles or folders of them (e.g. Synthea output).",
+                "Bundles may be transaction, batch, collection or searchset. Invalid lines or entries are reported "
+                        + "with file and line; the rest still loads. Exit code 0 when everything loaded, 1 when some "
+                        + "input was rejected."})
 final class LoadCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;

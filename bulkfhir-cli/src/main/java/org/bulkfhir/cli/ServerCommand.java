@@ -19,8 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs the Data Provider: the FHIR REST API and Bulk Data $export under http://HOST:PORT/fhir.",
-                "Stops cleanly on Ctrl-C."})
+        description = {"Runs the Data Provider: the FHIR REST API and Bulk Data $export.",
+                "It serves http://HOST:PORT/fhir and stops cleanly on Ctrl-C."})
 final class ServerCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
