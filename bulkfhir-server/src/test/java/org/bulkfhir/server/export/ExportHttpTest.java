@@ -184,6 +184,20 @@ class ExportHttpTest {
         assertThat(h.get(unheld).statusCode()).isEqualTo(202);
     }
 
+    /** S-43, S-47: with allowPartialManifests, a held poll is answered as soon as a task's files are sealed. */
+    @Test
+    void aHeldPollOfAPartialManifestJobReturnsOnceFilesAreSealed() throws Exception {
+        start(config().withWorkers(1).withThrottle(200).withTaskSizes(40, 2).withStatusHold(Duration.ofSeconds(60)));
+        bulk("Observation", 600);
+        String status = h.kickoff("/$export?_type=Observation&allowPartialManifests=true");
+        // 600 rows at 200/s take 3 s; a task of 40 rows is sealed every 0.2 s. Without the early
+        // end, this poll would wait for the whole job (the hold is a minute).
+        HttpResponse<byte[]> first = h.get(status);
+        assertThat(first.statusCode()).as(text(first)).isEqualTo(202);
+        assertThat(Json.MAPPER.readTree(first.body()).path("output")).isNotEmpty();
+        h.delete(status);
+    }
+
     /** S-43, S-57, S-66, S-47: while running, 202 with a manifest of the files sealed so far; a served page never changes. */
     @Test
     void partialManifestsWhileRunningListSealedFilesAndNeverChange() throws Exception {
@@ -227,7 +241,8 @@ class ExportHttpTest {
     /** S-44, S-56, S-47, S-51, S-53: separate-export-status: Preference-Applied, then 200 + X-Export-Status. */
     @Test
     void separateExportStatusAnswers200WithTheJobStatusInAHeader() throws Exception {
-        start(config().withWorkers(1).withThrottle(300).withTaskSizes(50, 2).withMinPollInterval(Duration.ofMillis(100)));
+        start(config().withWorkers(1).withThrottle(300).withTaskSizes(50, 2).withMinPollInterval(Duration.ofMillis(100))
+                .withStatusHold(Duration.ZERO));
         bulk("Observation", 300);
         HttpResponse<byte[]> kick = h.get(h.base() + "/$export?_type=Observation", "Prefer",
                 "respond-async, separate-export-status");

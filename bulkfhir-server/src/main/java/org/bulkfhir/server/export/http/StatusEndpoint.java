@@ -99,7 +99,7 @@ public final class StatusEndpoint {
                 throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
                         Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
             }
-            job = hold.await(job, this::existing);
+            job = hold.await(job, this::existing, options.allowPartialManifests());
             now = System.currentTimeMillis();
         }
         String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";

@@ -25,15 +25,20 @@ final class StatusHold {
         this.holdMillis = hold.toMillis();
     }
 
-    /** The job as it stands when it ended or when the hold ran out, whichever came first. */
-    JobRow await(JobRow running, Function<String, JobRow> reload) {
+    /**
+     * The job as it stands when it ended or when the hold ran out, whichever came first; with
+     * {@code partialManifests}, also as soon as a task completes, since its files are then
+     * listed while the job runs.
+     */
+    JobRow await(JobRow running, Function<String, JobRow> reload, boolean partialManifests) {
         if (holdMillis <= 0 || !slots.tryAcquire()) {
             return running;
         }
         try {
             long deadline = System.nanoTime() + holdMillis * 1_000_000;
             JobRow job = running;
-            while (!ended(job) && System.nanoTime() < deadline) {
+            while (!ended(job) && !(partialManifests && job.tasksDone() > running.tasksDone())
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(RECHECK_MILLIS);
                 job = reload.apply(job.id());
             }
