@@ -78,24 +78,12 @@ class DeferredIndexesTest {
         Set<String> before = secondaryIndexes(store.database());
         assertThat(before).contains("idx_token_value", "idx_reference_value", "resource_updated");
 
-        AtomicInteger builds = new AtomicInteger();
-        List<Set<String>> duringLoad = new ArrayList<>();
-        LoadListener listener = new LoadListener() {
-            @Override
-            public void progress(long written, long rejected, long bytesRead, long totalBytes) {
-                duringLoad.add(secondaryIndexes(store.database()));
-            }
-
-            @Override
-            public void buildingIndexes() {
-                builds.incrementAndGet();
-            }
-        };
+        IndexWatcher listener = new IndexWatcher(store.database());
         LoadSummary summary = new Loader(store, new ResourcePreparer(), 2, listener).load(List.of(observations(50)));
 
         assertThat(summary.written()).isEqualTo(51);
-        assertThat(builds).hasValue(1);
-        assertThat(duringLoad).isNotEmpty().allSatisfy(s -> assertThat(s).doesNotContain("idx_token_value"));
+        assertThat(listener.builds).hasValue(1);
+        assertThat(listener.duringLoad).isNotEmpty().allSatisfy(s -> assertThat(s).doesNotContain("idx_token_value"));
         assertThat(secondaryIndexes(store.database())).isEqualTo(before);
         assertThat(scalar(store.database(), "SELECT count(*) FROM deferred_index")).isZero();
         assertThat(scalar(store.database(), "SELECT count(*) FROM idx_token WHERE param = 'code' AND code = '8867-4'"))
@@ -110,23 +98,11 @@ class DeferredIndexesTest {
         store.write(List.of(preparer.prepareUpsert("Patient", "p0", "{\"resourceType\":\"Patient\"}".getBytes(UTF_8))));
         Set<String> before = secondaryIndexes(store.database());
 
-        AtomicInteger builds = new AtomicInteger();
-        List<Set<String>> duringLoad = new ArrayList<>();
-        LoadListener listener = new LoadListener() {
-            @Override
-            public void progress(long written, long rejected, long bytesRead, long totalBytes) {
-                duringLoad.add(secondaryIndexes(store.database()));
-            }
-
-            @Override
-            public void buildingIndexes() {
-                builds.incrementAndGet();
-            }
-        };
+        IndexWatcher listener = new IndexWatcher(store.database());
         new Loader(store, preparer, 2, listener).load(List.of(observations(5)));
 
-        assertThat(builds).hasValue(0);
-        assertThat(duringLoad).isNotEmpty().allSatisfy(s -> assertThat(s).isEqualTo(before));
+        assertThat(listener.builds).hasValue(0);
+        assertThat(listener.duringLoad).isNotEmpty().allSatisfy(s -> assertThat(s).isEqualTo(before));
     }
 
     @ParameterizedTest
@@ -160,6 +136,27 @@ class DeferredIndexesTest {
                 .isEqualTo("O\\Brien\tTab\nLine\r\\N é");
         assertThat(text(store.database(), "SELECT code FROM idx_token WHERE param = 'identifier'"))
                 .isEqualTo("a\\b\tc");
+    }
+
+    /** Records the store's indexes at every progress call, and how often the index build began. */
+    private static final class IndexWatcher implements LoadListener {
+        final AtomicInteger builds = new AtomicInteger();
+        final List<Set<String>> duringLoad = new ArrayList<>();
+        private final Database db;
+
+        IndexWatcher(Database db) {
+            this.db = db;
+        }
+
+        @Override
+        public void progress(long written, long rejected, long bytesRead, long totalBytes) {
+            duringLoad.add(secondaryIndexes(db));
+        }
+
+        @Override
+        public void buildingIndexes() {
+            builds.incrementAndGet();
+        }
     }
 
     private static Set<String> secondaryIndexes(Database db) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.bulkfhir.core.json.Json;
 import org.bulkfhir.core.ndjson.NdjsonReader;
 
@@ -32,28 +33,33 @@ public final class ErrorFiles {
     public static Report read(Path dir, List<String> names) throws IOException {
         Map<String, Long> counts = new TreeMap<>();
         List<String> texts = new ArrayList<>();
+        eachIssue(dir, names, issue -> {
+            String sev = issue.path("severity").asText("unknown");
+            counts.merge(sev, 1L, Long::sum);
+            String text = issue.path("diagnostics").asText(issue.path("details").path("text").asText(""));
+            if (texts.size() < KEEP_TEXTS && !text.isEmpty()) {
+                texts.add(sev + " " + issue.path("code").asText("") + ": " + text);
+            }
+        }, () -> counts.merge("unreadable", 1L, Long::sum));
+        return new Report(counts, texts);
+    }
+
+    /** Calls {@code issue} for every issue of every OperationOutcome line; {@code unreadable} for a line that is not JSON. */
+    static void eachIssue(Path dir, List<String> names, Consumer<JsonNode> issue, Runnable unreadable)
+            throws IOException {
         for (String name : names) {
             try (NdjsonReader r = new NdjsonReader(Files.newInputStream(dir.resolve(name)))) {
-                byte[] line;
-                while ((line = r.next()) != null) {
+                for (byte[] line = r.next(); line != null; line = r.next()) {
                     JsonNode oo;
                     try {
                         oo = Json.MAPPER.readTree(line);
                     } catch (IOException e) {
-                        counts.merge("unreadable", 1L, Long::sum);
+                        unreadable.run();
                         continue;
                     }
-                    for (JsonNode issue : oo.path("issue")) {
-                        String sev = issue.path("severity").asText("unknown");
-                        counts.merge(sev, 1L, Long::sum);
-                        String text = issue.path("diagnostics").asText(issue.path("details").path("text").asText(""));
-                        if (texts.size() < KEEP_TEXTS && !text.isEmpty()) {
-                            texts.add(sev + " " + issue.path("code").asText("") + ": " + text);
-                        }
-                    }
+                    oo.path("issue").forEach(issue);
                 }
             }
         }
-        return new Report(counts, texts);
     }
 }

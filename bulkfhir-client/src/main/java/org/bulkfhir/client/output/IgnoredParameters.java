@@ -2,7 +2,6 @@ package org.bulkfhir.client.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bulkfhir.client.export.ParameterMentions;
-import org.bulkfhir.core.json.Json;
-import org.bulkfhir.core.ndjson.NdjsonReader;
 
 /**
  * Finds, in an export's error files, the notices of a server that skipped kick-off parameters
@@ -28,25 +25,13 @@ public final class IgnoredParameters {
     public static Map<String, String> find(Path dir, List<String> errorNames, Collection<String> sent)
             throws IOException {
         Map<String, String> found = new LinkedHashMap<>();
-        for (String name : errorNames) {
-            try (NdjsonReader r = new NdjsonReader(Files.newInputStream(dir.resolve(name)))) {
-                byte[] line;
-                while ((line = r.next()) != null) {
-                    JsonNode oo;
-                    try {
-                        oo = Json.MAPPER.readTree(line);
-                    } catch (IOException e) {
-                        continue; // counted as unreadable by ErrorFiles
-                    }
-                    for (JsonNode issue : oo.path("issue")) {
-                        if (isNotice(issue)) {
-                            String text = ParameterMentions.text(issue);
-                            ParameterMentions.in(issue, sent).forEach(p -> found.putIfAbsent(p, text));
-                        }
-                    }
-                }
+        // An unreadable line is counted by ErrorFiles; here it simply has no notice.
+        ErrorFiles.eachIssue(dir, errorNames, issue -> {
+            if (isNotice(issue)) {
+                String text = ParameterMentions.text(issue);
+                ParameterMentions.in(issue, sent).forEach(p -> found.putIfAbsent(p, text));
             }
-        }
+        }, () -> { });
         return found;
     }
 

@@ -187,7 +187,9 @@ class ExportHttpTest {
     /** S-43, S-47: with allowPartialManifests, a held poll is answered as soon as a task's files are sealed. */
     @Test
     void aHeldPollOfAPartialManifestJobReturnsOnceFilesAreSealed() throws Exception {
-        start(config().withWorkers(1).withThrottle(200).withTaskSizes(40, 2).withStatusHold(Duration.ofSeconds(60)));
+        // Pages of one file: a page is listed once it is full, so the first sealed file shows at once.
+        start(config().withWorkers(1).withThrottle(200).withTaskSizes(40, 2).withManifestPageSize(1)
+                .withStatusHold(Duration.ofSeconds(60)));
         bulk("Observation", 600);
         String status = h.kickoff("/$export?_type=Observation&allowPartialManifests=true");
         // 600 rows at 200/s take 3 s; a task of 40 rows is sealed every 0.2 s. Without the early

@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.bulkfhir.core.json.Json;
+import org.bulkfhir.core.json.ResourceTypes;
 import org.bulkfhir.core.ndjson.NdjsonReader;
 import org.bulkfhir.store.DeferredIndexes;
 import org.bulkfhir.store.InvalidResourceException;
@@ -299,22 +299,7 @@ public final class Loader {
     }
 
     private static boolean isBundle(byte[] json) {
-        try (var p = Json.FACTORY.createParser(json)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return false;
-            }
-            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                if (field.equals("resourceType")) {
-                    return "Bundle".equals(p.getText());
-                }
-                p.skipChildren();
-            }
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
+        return "Bundle".equals(ResourceTypes.of(json));
     }
 
     // ---------------------------------------------------------------- bookkeeping

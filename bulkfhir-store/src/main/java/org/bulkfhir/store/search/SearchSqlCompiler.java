@@ -171,7 +171,10 @@ public final class SearchSqlCompiler {
     private static void semiJoin(SqlPredicate.Builder b, String a, boolean not, String table, String type,
                                  String param) {
         b.sql("+" + a + ".pk " + (not ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table);
-        b.bind(" WHERE res_type = ?", type).bind(" AND param = ? AND (", param);
+        b.bind(" WHERE res_type = ?", type).bind(" AND param = ?", param);
+        // Restricting the index rows to the tested rows' key range changes no answer (the outer
+        // rows are in it) but lets each task read only its share of the index.
+        b.bind(" AND res_pk >= ?", SqlPredicate.PkBound.LO).bind(" AND res_pk <= ? AND (", SqlPredicate.PkBound.HI);
     }
 
     private static void token(SqlPredicate.Builder b, Token t, boolean text) {

@@ -5,10 +5,23 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A SQL boolean expression with its bind values (String, Long or Double), in placeholder order. */
+/**
+ * A SQL boolean expression with its bind values (String, Long or Double, or a {@link PkBound}), in
+ * placeholder order.
+ */
 public record SqlPredicate(String sql, List<Object> binds) {
     /** Matches every row. */
     public static final SqlPredicate TRUE = new SqlPredicate("1=1", List.of());
+
+    /**
+     * The key range of the rows the predicate is tested on, bound when the statement runs. Index
+     * lookups use it to stay inside the task's range: without it, every task of an export
+     * collected the matches of the whole store, and a filtered 10,000-patient export took 100
+     * times as long as a 1,000-patient one.
+     */
+    public enum PkBound {
+        LO, HI
+    }
 
     public SqlPredicate {
         binds = List.copyOf(binds);
@@ -19,13 +32,22 @@ public record SqlPredicate(String sql, List<Object> binds) {
         return p == null || p == TRUE ? "" : " AND " + p.sql();
     }
 
-    /** Binds the values from {@code index} on; returns the next free index. Null binds nothing. */
+    /** Binds the values from {@code index} on, with no key range; returns the next free index. Null binds nothing. */
     public static int bind(SqlPredicate p, PreparedStatement ps, int index) throws SQLException {
+        return bind(p, ps, index, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** Binds the values from {@code index} on for rows with keys in {@code [lo, hi]}; returns the next free index. */
+    public static int bind(SqlPredicate p, PreparedStatement ps, int index, long lo, long hi) throws SQLException {
         if (p == null) {
             return index;
         }
         for (Object v : p.binds()) {
-            if (v instanceof String s) {
+            if (v == PkBound.LO) {
+                ps.setLong(index++, lo);
+            } else if (v == PkBound.HI) {
+                ps.setLong(index++, hi);
+            } else if (v instanceof String s) {
                 ps.setString(index++, s);
             } else if (v instanceof Long l) {
                 ps.setLong(index++, l);
