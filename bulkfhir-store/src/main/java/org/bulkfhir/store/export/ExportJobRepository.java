@@ -493,6 +493,19 @@ public final class ExportJobRepository {
     // ----------------------------------------------------------------- files
 
     /** A job's files in manifest order: by task, then name. */
+    /** How many files of the job are sealed: a cheap read for pollers waiting for a manifest page to fill. */
+    public int sealedFiles(String jobId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM export_file WHERE job_id = ?")) {
+                ps.setString(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
     public List<FileRow> files(String jobId) {
         return read(c -> {
             List<FileRow> files = new ArrayList<>();

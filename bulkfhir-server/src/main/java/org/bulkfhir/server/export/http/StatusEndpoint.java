@@ -99,7 +99,9 @@ public final class StatusEndpoint {
                 throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
                         Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
             }
-            job = hold.await(job, this::existing, options.allowPartialManifests());
+            job = hold.await(job, this::existing,
+                    options.allowPartialManifests() ? () -> engine.jobs().sealedFiles(id) : null,
+                    engine.config().manifestPageSize());
             now = System.currentTimeMillis();
         }
         String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";

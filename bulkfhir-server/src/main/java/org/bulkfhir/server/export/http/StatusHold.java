@@ -3,6 +3,7 @@ package org.bulkfhir.server.export.http;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.bulkfhir.store.export.JobRow;
 
 /**
@@ -26,21 +27,25 @@ final class StatusHold {
     }
 
     /**
-     * The job as it stands when it ended or when the hold ran out, whichever came first; with
-     * {@code partialManifests}, also as soon as a task completes, since its files are then
-     * listed while the job runs.
+     * The job as it stands when it ended or when the hold ran out, whichever came first. With
+     * {@code sealedFiles} (a job with {@code allowPartialManifests}), also as soon as the first
+     * manifest page fills ({@code pageSize} files), since the answer then lists files it could not
+     * before. An early answer that lists nothing new would only cost the client a Retry-After.
      */
-    JobRow await(JobRow running, Function<String, JobRow> reload, boolean partialManifests) {
+    JobRow await(JobRow running, Function<String, JobRow> reload, IntSupplier sealedFiles, int pageSize) {
         if (holdMillis <= 0 || !slots.tryAcquire()) {
             return running;
         }
         try {
             long deadline = System.nanoTime() + holdMillis * 1_000_000;
+            boolean awaitFirstPage = sealedFiles != null && sealedFiles.getAsInt() < pageSize;
             JobRow job = running;
-            while (!ended(job) && !(partialManifests && job.tasksDone() > running.tasksDone())
-                    && System.nanoTime() < deadline) {
+            while (!ended(job) && System.nanoTime() < deadline) {
                 Thread.sleep(RECHECK_MILLIS);
                 job = reload.apply(job.id());
+                if (awaitFirstPage && sealedFiles.getAsInt() >= pageSize) {
+                    break;
+                }
             }
             return job;
         } catch (InterruptedException e) {
