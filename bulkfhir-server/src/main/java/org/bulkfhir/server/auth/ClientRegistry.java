@@ -154,9 +154,17 @@ public final class ClientRegistry {
         return Scopes.parse(scopes).toString();
     }
 
-    private static String newClientId() {
+    /**
+     * 128 random bits, base64url. Never starting with '-' or '_': a leading '-' makes command
+     * lines ({@code bulkfhir clients show ID}) read the id as an option.
+     */
+    static String newClientId() {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            RANDOM.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.charAt(0) == '-' || id.charAt(0) == '_');
+        return id;
     }
 }
