@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -133,13 +134,25 @@ public final class Database implements AutoCloseable {
      * message starts with {@code what}.
      */
     public <T> T inWriteTransaction(String what, Transaction<T> work) {
+        return inWriteTransaction(what, work, result -> true);
+    }
+
+    /**
+     * As {@link #inWriteTransaction(String, Transaction)}, but rolled back as well when the
+     * result fails {@code commit} (work that found it has nothing to change).
+     */
+    public <T> T inWriteTransaction(String what, Transaction<T> work, Predicate<T> commit) {
         writeLock.lock();
         try (Connection c = connection()) {
             c.setAutoCommit(false);
             Throwable failure = null;
             try {
                 T result = work.run(c);
-                c.commit();
+                if (commit.test(result)) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 failure = e;

@@ -2,6 +2,7 @@ package org.bulkfhir.server.export;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Export engine settings.
@@ -48,63 +49,99 @@ public record ExportConfig(
     }
 
     public ExportConfig withFilesDir(Path dir) {
-        return new ExportConfig(dir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.filesDir = dir);
     }
 
     public ExportConfig withWorkers(int n) {
-        return new ExportConfig(filesDir, n, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.workers = n);
     }
 
     public ExportConfig withFileSplitBytes(long bytes) {
-        return new ExportConfig(filesDir, workers, bytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.fileSplitBytes = bytes);
     }
 
     public ExportConfig withExpiry(Duration d) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, d, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.expiry = d);
     }
 
     public ExportConfig withMaxActiveJobsPerClient(int n) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, n, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.maxActiveJobsPerClient = n);
     }
 
     public ExportConfig withLease(Duration d) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, d, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.lease = d);
     }
 
     public ExportConfig withTaskSizes(int rows, int patients) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rows,
-                patients, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> {
+            c.rowsPerTask = rows;
+            c.patientsPerTask = patients;
+        });
     }
 
     public ExportConfig withThrottle(int resourcesPerSecond) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecond, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.resourcesPerSecondPerWorker = resourcesPerSecond);
     }
 
     public ExportConfig withJanitorInterval(Duration d) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, d, minPollInterval, manifestPageSize, statusHold);
+        return with(c -> c.janitorInterval = d);
     }
 
     public ExportConfig withMinPollInterval(Duration d) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, d, manifestPageSize, statusHold);
+        return with(c -> c.minPollInterval = d);
     }
 
     public ExportConfig withManifestPageSize(int n) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, n, statusHold);
+        return with(c -> c.manifestPageSize = n);
     }
 
     public ExportConfig withStatusHold(Duration d) {
-        return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval,
-                manifestPageSize, d);
+        return with(c -> c.statusHold = d);
+    }
+
+    private ExportConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** A field-by-field copy to change settings on and build a new config from. */
+    private static final class Copy {
+        Path filesDir;
+        int workers;
+        long fileSplitBytes;
+        Duration expiry;
+        int maxActiveJobsPerClient;
+        Duration lease;
+        int rowsPerTask;
+        int patientsPerTask;
+        int maxAttempts;
+        int resourcesPerSecondPerWorker;
+        Duration janitorInterval;
+        Duration minPollInterval;
+        int manifestPageSize;
+        Duration statusHold;
+
+        Copy(ExportConfig from) {
+            filesDir = from.filesDir;
+            workers = from.workers;
+            fileSplitBytes = from.fileSplitBytes;
+            expiry = from.expiry;
+            maxActiveJobsPerClient = from.maxActiveJobsPerClient;
+            lease = from.lease;
+            rowsPerTask = from.rowsPerTask;
+            patientsPerTask = from.patientsPerTask;
+            maxAttempts = from.maxAttempts;
+            resourcesPerSecondPerWorker = from.resourcesPerSecondPerWorker;
+            janitorInterval = from.janitorInterval;
+            minPollInterval = from.minPollInterval;
+            manifestPageSize = from.manifestPageSize;
+            statusHold = from.statusHold;
+        }
+
+        ExportConfig build() {
+            return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
+                    patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+        }
     }
 }

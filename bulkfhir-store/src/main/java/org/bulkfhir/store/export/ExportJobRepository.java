@@ -1,6 +1,7 @@
 package org.bulkfhir.store.export;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,52 +43,16 @@ public final class ExportJobRepository {
 
     /** Runs {@code work} in a write transaction; a false/null result or an exception rolls back. */
     private <T> T write(TxWork<T> work) {
-        db.writeLock().lock();
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            Throwable failure = null;
-            try {
-                T result = work.run(c);
-                if (result == null || Boolean.FALSE.equals(result)) {
-                    c.rollback();
-                } else {
-                    c.commit();
-                }
-                return result;
-            } catch (IOException e) {
-                failure = e;
-                undo(c, e);
-                throw new StoreException("Export file commit failed: " + e.getMessage(), e);
-            } catch (SQLException | RuntimeException e) {
-                failure = e;
-                undo(c, e);
-                throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(true);
-                } catch (SQLException e) {
-                    if (failure == null) {
-                        throw e;
-                    }
-                    failure.addSuppressed(e);
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("Export job update failed: " + e.getMessage(), e);
-        } finally {
-            db.writeLock().unlock();
-        }
-    }
-
-    /**
-     * Rolls back after {@code cause}. On a dropped connection the rollback fails as well; the
-     * cause is what tells callers the connection was lost, so it is not replaced.
-     */
-    private static void undo(Connection c, Throwable cause) {
         try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
+            return db.inWriteTransaction("Export job update failed", c -> {
+                try {
+                    return work.run(c);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, result -> result != null && !Boolean.FALSE.equals(result));
+        } catch (UncheckedIOException e) {
+            throw new StoreException("Export file commit failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
