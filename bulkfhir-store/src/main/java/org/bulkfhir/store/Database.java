@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.bulkfhir.store.migration.V7__Search_param_ids;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -57,6 +58,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(ds)
                     .locations(dialect.migrationLocation())
+                    .javaMigrations(new V7__Search_param_ids())
                     .loggers("slf4j")
                     .load()
                     .migrate();

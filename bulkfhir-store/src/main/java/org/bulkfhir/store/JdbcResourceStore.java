@@ -17,6 +17,7 @@ import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
 import org.bulkfhir.core.search.index.SearchParamExtractor;
+import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.write.IndexRows;
 import org.bulkfhir.store.write.Write;
 import org.bulkfhir.store.write.WriteResult;
@@ -27,6 +28,7 @@ public final class JdbcResourceStore implements ResourceStore {
     /** Advisory lock key that orders PostgreSQL writers against snapshot fences. */
     private static final long FENCE_LOCK = 0x62756c6b66686972L;
     private static final int IN_CHUNK = 500;
+    private static final int GROUP_IDENTIFIER = SearchParamIds.of("Group", "identifier");
 
     private final Database db;
 
@@ -298,7 +300,7 @@ public final class JdbcResourceStore implements ResourceStore {
         }
         if (identifier != null) {
             int bar = identifier.indexOf('|');
-            sql.append(" AND pk IN (SELECT res_pk FROM idx_token WHERE res_type = 'Group' AND param = 'identifier' AND code = ?");
+            sql.append(" AND pk IN (SELECT res_pk FROM idx_token WHERE param_id = " + GROUP_IDENTIFIER + " AND code = ?");
             args.add(bar < 0 ? identifier : identifier.substring(bar + 1));
             if (bar > 0) {
                 sql.append(" AND system = ?");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.load.LoadListener;
 import org.bulkfhir.store.load.LoadSummary;
 import org.bulkfhir.store.load.Loader;
@@ -86,7 +87,7 @@ class DeferredIndexesTest {
         assertThat(listener.duringLoad).isNotEmpty().allSatisfy(s -> assertThat(s).doesNotContain("idx_token_value"));
         assertThat(secondaryIndexes(store.database())).isEqualTo(before);
         assertThat(scalar(store.database(), "SELECT count(*) FROM deferred_index")).isZero();
-        assertThat(scalar(store.database(), "SELECT count(*) FROM idx_token WHERE param = 'code' AND code = '8867-4'"))
+        assertThat(scalar(store.database(), "SELECT count(*) FROM idx_token WHERE param_id = " + SearchParamIds.of("Observation", "code") + " AND code = '8867-4'"))
                 .isEqualTo(50);
     }
 
@@ -132,9 +133,9 @@ class DeferredIndexesTest {
                 + "\"identifier\":[{\"system\":\"urn:x\",\"value\":\"a\\\\b\\tc\"}]}";
         store.write(List.of(new ResourcePreparer().prepareUpsert("Patient", "p1", json.getBytes(UTF_8))));
 
-        assertThat(text(store.database(), "SELECT exact FROM idx_string WHERE param = 'family'"))
+        assertThat(text(store.database(), "SELECT exact FROM idx_string WHERE param_id = " + SearchParamIds.of("Patient", "family")))
                 .isEqualTo("O\\Brien\tTab\nLine\r\\N é");
-        assertThat(text(store.database(), "SELECT code FROM idx_token WHERE param = 'identifier'"))
+        assertThat(text(store.database(), "SELECT code FROM idx_token WHERE param_id = " + SearchParamIds.of("Patient", "identifier")))
                 .isEqualTo("a\\b\tc");
     }
 

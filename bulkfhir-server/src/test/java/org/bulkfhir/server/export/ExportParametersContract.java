@@ -101,6 +101,12 @@ abstract class ExportParametersContract {
     private record Case(String type, String query, Set<String> expected) {
     }
 
+    private static List<JsonNode> components(JsonNode observation) {
+        List<JsonNode> list = new ArrayList<>();
+        observation.path("component").forEach(list::add);
+        return list;
+    }
+
     /** S-41, S-45, §5.20: each query's result equals the independent evaluation, and differs from no filter. */
     @Test
     void typeFilterSelectsExactlyWhatTheCriteriaSelect() throws Exception {
@@ -179,6 +185,19 @@ abstract class ExportParametersContract {
         cases.add(new Case("Observation", "Observation?subject=Patient/" + patient0.path("id").asText(),
                 pop.where("Observation", o -> o.path("subject").path("reference").asText()
                         .equals("Patient/" + patient0.path("id").asText()))));
+        // Observation `patient` is `subject` of type Patient: the store answers it from the subject rows.
+        Set<String> ofPatient0 = pop.where("Observation", o -> o.path("subject").path("reference").asText()
+                .equals("Patient/" + patient0.path("id").asText()));
+        cases.add(new Case("Observation", "Observation?patient=Patient/" + patient0.path("id").asText(), ofPatient0));
+        cases.add(new Case("Observation", "Observation?patient=" + patient0.path("id").asText()
+                + "&patient:missing=false", ofPatient0));
+        // combo-* are unions of the plain and the component parameter, answered from their rows.
+        cases.add(new Case("Observation", "Observation?combo-code=http://loinc.org|8480-6,http://loinc.org|8867-4",
+                pop.where("Observation", o -> coded(o.path("code"), "http://loinc.org", "8867-4")
+                        || components(o).stream().anyMatch(c -> coded(c.path("code"), "http://loinc.org", "8480-6")))));
+        cases.add(new Case("Observation", "Observation?combo-value-quantity=gt150",
+                pop.where("Observation", o -> o.path("valueQuantity").path("value").asDouble() > 150
+                        || components(o).stream().anyMatch(c -> c.path("valueQuantity").path("value").asDouble() > 150))));
         cases.add(new Case("Observation", "Observation?encounter=" + encounter, pop.where("Observation",
                 o -> o.path("encounter").path("reference").asText().equals("Encounter/" + encounter))));
         cases.add(new Case("Observation", "Observation?performer:Practitioner=" + performer, pop.where("Observation",

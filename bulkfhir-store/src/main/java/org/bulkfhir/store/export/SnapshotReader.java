@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.Database;
 import org.bulkfhir.store.Dialect;
 import org.bulkfhir.store.StoreException;
@@ -21,6 +22,8 @@ import org.bulkfhir.store.search.SqlPredicate;
  */
 public final class SnapshotReader {
     private static final int FETCH = 256;
+    private static final int PROVENANCE_TARGET = SearchParamIds.of("Provenance", "target");
+    private static final int PROVENANCE_RECORDED = SearchParamIds.of("Provenance", "recorded");
     private static final String VISIBLE = " r.last_updated <= ? AND (r.valid_to IS NULL OR r.valid_to > ?) AND r.deleted = 0";
 
     private final Database db;
@@ -504,10 +507,10 @@ public final class SnapshotReader {
         // target in the store for each batch (quadratic: a 10,000-patient Patient export spent
         // minutes here); its CROSS JOIN fixes the loop order, and PostgreSQL reads it as a plain join.
         String candidates = "SELECT e.res_type AS tt, e.res_id AS tid, p.res_id AS pid, p.pk AS ppk,"
-                + " COALESCE((SELECT MAX(d.low) FROM idx_date d WHERE d.res_pk = p.pk AND d.res_type = 'Provenance'"
-                + " AND d.param = 'recorded'), p.last_updated) AS precorded"
+                + " COALESCE((SELECT MAX(d.low) FROM idx_date d WHERE d.param_id = " + PROVENANCE_RECORDED
+                + " AND d.res_pk = p.pk), p.last_updated) AS precorded"
                 + " FROM e CROSS JOIN idx_reference ref JOIN resource p ON p.pk = ref.res_pk"
-                + " WHERE ref.res_type = 'Provenance' AND ref.param = 'target' AND ref.target_id = e.res_id"
+                + " WHERE ref.param_id = " + PROVENANCE_TARGET + " AND ref.target_id = e.res_id"
                 + " AND ref.target_type = e.res_type AND" + VISIBLE_P + window("p", since, until)
                 + SqlPredicate.and(provenanceFilter);
         String pick = latest

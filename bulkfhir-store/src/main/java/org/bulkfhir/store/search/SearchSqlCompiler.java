@@ -10,11 +10,14 @@ import org.bulkfhir.core.search.SearchQuery.QuantityValue;
 import org.bulkfhir.core.search.SearchQuery.Ref;
 import org.bulkfhir.core.search.SearchQuery.Token;
 import org.bulkfhir.core.search.SearchParamKind;
+import org.bulkfhir.core.search.index.ParamAliases;
+import org.bulkfhir.core.search.index.SearchParamIds;
 
 /**
  * Turns {@code _typeFilter} queries into SQL over the search-parameter index, as a predicate on
  * a {@code resource} row (alias given by the caller): each criterion is a semi-join on its index
- * table, restricted by type and parameter; criteria are AND-ed, a criterion's values OR-ed, and
+ * table, restricted to its parameter's {@link SearchParamIds id} (an alias parameter's to its
+ * bases' rows); criteria are AND-ed, a criterion's values OR-ed, and
  * several queries for one type OR-ed. Index rows belong to a version ({@code res_pk}), so the
  * predicate holds for the version the export reads, never for another one.
  *
@@ -92,8 +95,9 @@ public final class SearchSqlCompiler {
             }
             b.sql(")");
         } else if (c instanceof SearchQuery.MissingCriterion m) {
-            b.sql("+" + a + ".pk " + (m.missing() ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table(m.kind()));
-            b.bind(" WHERE res_type = ?", type).bind(" AND param = ?)", m.param());
+            b.sql("+" + a + ".pk " + (m.missing() ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table(m.kind()) + " WHERE ");
+            paramRows(b, type, m.param());
+            b.sql(")");
         } else if (c instanceof SearchQuery.TokenCriterion t) {
             semiJoin(b, a, t.not(), "idx_token", type, t.param());
             for (int i = 0; i < t.anyOf().size(); i++) {
@@ -162,7 +166,7 @@ public final class SearchSqlCompiler {
     }
 
     /**
-     * Opens {@code +a.pk [NOT] IN (SELECT res_pk FROM table WHERE type AND param AND (}; the caller
+     * Opens {@code +a.pk [NOT] IN (SELECT res_pk FROM table WHERE param AND key range AND (}; the caller
      * closes {@code ))}. The unary plus keeps the planner from driving the row lookup from these
      * lists: SQLite 3.51 turned two such lists on the same key into a nested loop over both
      * (minutes on 150k Observations); as tests on the key range or batch the caller already
@@ -170,11 +174,32 @@ public final class SearchSqlCompiler {
      */
     private static void semiJoin(SqlPredicate.Builder b, String a, boolean not, String table, String type,
                                  String param) {
-        b.sql("+" + a + ".pk " + (not ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table);
-        b.bind(" WHERE res_type = ?", type).bind(" AND param = ?", param);
+        b.sql("+" + a + ".pk " + (not ? "NOT IN" : "IN") + " (SELECT res_pk FROM " + table + " WHERE ");
+        paramRows(b, type, param);
         // Restricting the index rows to the tested rows' key range changes no answer (the outer
         // rows are in it) but lets each task read only its share of the index.
         b.bind(" AND res_pk >= ?", SqlPredicate.PkBound.LO).bind(" AND res_pk <= ? AND (", SqlPredicate.PkBound.HI);
+    }
+
+    /**
+     * The rows of {@code param}: its own, or for an {@link ParamAliases alias} its bases' rows (of
+     * the alias's target type, for a restricted reference).
+     */
+    private static void paramRows(SqlPredicate.Builder b, String type, String param) {
+        ParamAliases.Alias alias = ParamAliases.of(type, param);
+        List<String> params = alias == null ? List.of(param) : alias.bases();
+        if (params.size() == 1) {
+            b.bind("param_id = ?", SearchParamIds.of(type, params.get(0)));
+        } else {
+            b.sql("param_id IN (");
+            for (int i = 0; i < params.size(); i++) {
+                b.bind(i > 0 ? ", ?" : "?", SearchParamIds.of(type, params.get(i)));
+            }
+            b.sql(")");
+        }
+        if (alias != null && alias.targetType() != null) {
+            b.bind(" AND target_type = ?", alias.targetType());
+        }
     }
 
     private static void token(SqlPredicate.Builder b, Token t, boolean text) {

@@ -51,6 +51,8 @@ public record SqlPredicate(String sql, List<Object> binds) {
                 ps.setString(index++, s);
             } else if (v instanceof Long l) {
                 ps.setLong(index++, l);
+            } else if (v instanceof Integer n) {
+                ps.setInt(index++, n);
             } else if (v instanceof Double d) {
                 ps.setDouble(index++, d);
             } else {

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.JdbcResourceStore;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.testing.SharedData;
@@ -120,6 +121,6 @@ class LoaderTest {
         assertThat(stored).isBetween(1_000L, 29_999L);
         // The bulk load's deferred indexes were built anyway, and the rows it stored are indexed.
         assertThat(scalar("SELECT count(*) FROM deferred_index")).isZero();
-        assertThat(scalar("SELECT count(*) FROM idx_token WHERE param = 'gender'")).isEqualTo(stored);
+        assertThat(scalar("SELECT count(*) FROM idx_token WHERE param_id = " + SearchParamIds.of("Patient", "gender"))).isEqualTo(stored);
     }
 }

@@ -1,7 +1,6 @@
 package org.bulkfhir.core.search.index;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.ArrayList;
@@ -94,8 +93,18 @@ public final class SearchParamExtractor {
     private final ConcurrentMap<String, Expr[]> plans = new ConcurrentHashMap<>();
     private final ConcurrentMap<PlanKey, Expr[]> partialPlans = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final boolean deriveAliases;
 
     public SearchParamExtractor() {
+        this(true);
+    }
+
+    /**
+     * @param deriveAliases derive the values of restricted-reference {@link ParamAliases aliases} from
+     *     their base parameter's instead of evaluating their paths (false only to check the two agree)
+     */
+    SearchParamExtractor(boolean deriveAliases) {
+        this.deriveAliases = deriveAliases;
         this.ctx = Fhir.r4();
         this.resourceTypes = Set.copyOf(ctx.getResourceTypes());
         this.worker = new HapiWorkerContext(ctx, new ModelTypeDefinitions(ctx));
@@ -164,34 +173,15 @@ public final class SearchParamExtractor {
 
     // ---------------------------------------------------------------- plan
 
-    /**
-     * With deferred model scanning, HAPI can hand out a type's definition while another thread
-     * (a parser meeting the type first) is still sealing it, search parameters not yet set. Seen
-     * on loads of generated data; the other thread finishes within milliseconds.
-     */
-    private static List<RuntimeSearchParam> searchParams(RuntimeResourceDefinition def) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        List<RuntimeSearchParam> params = def.getSearchParams();
-        while (params == null && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            params = def.getSearchParams();
-        }
-        if (params == null) {
-            throw new IllegalStateException("HAPI has not initialised the search parameters of " + def.getName());
-        }
-        return params;
-    }
-
     private enum Kind {
         TOKEN, STRING, DATE, REFERENCE, QUANTITY, URI
     }
 
-    private record Param(String name, Kind kind, boolean patientCompartment) {
+    /** @param derived alias parameters whose values are this one's of their target type */
+    private record Param(String name, Kind kind, boolean patientCompartment, Derived[] derived) {
+    }
+
+    private record Derived(String name, String targetType, boolean patientCompartment) {
     }
 
     private record Expr(String path, ExpressionNode node, Param[] params) {
@@ -202,19 +192,35 @@ public final class SearchParamExtractor {
 
     /** The parsed paths of {@code type}'s parameters; all of them when {@code only} is null. */
     private Expr[] plan(String type, Set<String> only) {
-        RuntimeResourceDefinition def = ctx.getResourceDefinition(type);
+        List<RuntimeSearchParam> params = ParamPaths.searchParams(ctx.getResourceDefinition(type));
+        Map<String, ParamAliases.Alias> aliases = deriveAliases ? ParamAliases.forType(type) : Map.of();
+        Set<String> wanted = new LinkedHashSet<>();
+        for (RuntimeSearchParam sp : params) {
+            if (kindOf(sp.getParamType()) != null
+                    && (only == null ? !ROW_COLUMNS.contains(sp.getName()) : only.contains(sp.getName()))) {
+                wanted.add(sp.getName());
+            }
+        }
+        Map<String, List<Derived>> derivedByBase = new LinkedHashMap<>();
+        for (RuntimeSearchParam sp : params) {
+            ParamAliases.Alias alias = aliases.get(sp.getName());
+            // Unions need no derivation: their branches are shared with their parts' and evaluated once.
+            if (alias != null && alias.targetType() != null && wanted.contains(sp.getName())
+                    && wanted.contains(alias.bases().get(0))) {
+                derivedByBase.computeIfAbsent(alias.bases().get(0), k -> new ArrayList<>())
+                        .add(new Derived(sp.getName(), alias.targetType(), inPatientCompartment(sp)));
+                wanted.remove(sp.getName());
+            }
+        }
         Map<String, List<Param>> byPath = new LinkedHashMap<>();
-        for (RuntimeSearchParam sp : searchParams(def)) {
-            Kind kind = kindOf(sp.getParamType());
-            boolean wanted = only == null ? !ROW_COLUMNS.contains(sp.getName()) : only.contains(sp.getName());
-            if (kind == null || !wanted) {
+        for (RuntimeSearchParam sp : params) {
+            if (!wanted.contains(sp.getName())) {
                 continue;
             }
-            Set<String> compartments = sp.getProvidesMembershipInCompartments();
-            boolean patientCompartment = kind == Kind.REFERENCE && compartments != null
-                    && compartments.contains(PATIENT);
-            Param param = new Param(sp.getName(), kind, patientCompartment);
-            for (String branch : branchesFor(type, sp)) {
+            Kind kind = kindOf(sp.getParamType());
+            Param param = new Param(sp.getName(), kind, kind == Kind.REFERENCE && inPatientCompartment(sp),
+                    derivedByBase.getOrDefault(sp.getName(), List.of()).toArray(Derived[]::new));
+            for (String branch : ParamPaths.branches(type, sp, resourceTypes)) {
                 byPath.computeIfAbsent(branch, k -> new ArrayList<>()).add(param);
             }
         }
@@ -233,6 +239,11 @@ public final class SearchParamExtractor {
         return exprs.toArray(Expr[]::new);
     }
 
+    private static boolean inPatientCompartment(RuntimeSearchParam sp) {
+        Set<String> compartments = sp.getProvidesMembershipInCompartments();
+        return compartments != null && compartments.contains(PATIENT);
+    }
+
     private static Kind kindOf(RestSearchParameterTypeEnum t) {
         if (t == null) {
             return null;
@@ -248,68 +259,14 @@ public final class SearchParamExtractor {
         };
     }
 
-    /**
-     * The top-level {@code |} branches of the parameter's path that can apply to {@code type},
-     * each to be evaluated on its own.
-     *
-     * <p>Evaluating the branches apart gives the same values (the entries are de-duplicated
-     * anyway) without the engine's union, which compares every pair of values for equality:
-     * quadratic, and for two UCUM quantities with different values it needs a UCUM service,
-     * so {@code component-value-quantity} failed on every blood-pressure Observation. It also
-     * lets parameters share branches: {@code code} and {@code combo-code} both contain
-     * {@code Observation.code}, evaluated once. Branches rooted at another resource type are
-     * dropped; HAPI's per-type definitions should not have any, but they would cost time.
+    /*
+     * Each top-level {@code |} branch of a path is evaluated on its own (ParamPaths). That gives
+     * the same values (the entries are de-duplicated anyway) without the engine's union, which
+     * compares every pair of values for equality: quadratic, and for two UCUM quantities with
+     * different values it needs a UCUM service, so {@code component-value-quantity} failed on
+     * every blood-pressure Observation. It also lets parameters share branches: {@code code} and
+     * {@code combo-code} both contain {@code Observation.code}, evaluated once.
      */
-    private List<String> branchesFor(String type, RuntimeSearchParam sp) {
-        String path = sp.getPath();
-        if (path == null || path.isBlank()) {
-            return List.of();
-        }
-        List<String> branches = sp.getPathsSplit();
-        for (String b : branches) {
-            if (!balanced(b)) {
-                // HAPI splits on every '|'; if one sat inside parentheses or quotes, keep it whole.
-                return List.of(path.trim());
-            }
-        }
-        List<String> kept = new ArrayList<>(branches.size());
-        for (String b : branches) {
-            String root = rootName(b);
-            if (root == null || root.equals(type) || root.equals("Resource") || root.equals("DomainResource")
-                    || !resourceTypes.contains(root)) {
-                kept.add(b.trim());
-            }
-        }
-        return kept;
-    }
-
-    private static boolean balanced(String branch) {
-        int depth = 0;
-        boolean quoted = false;
-        for (int i = 0; i < branch.length(); i++) {
-            char c = branch.charAt(i);
-            if (c == '\'') {
-                quoted = !quoted;
-            } else if (!quoted && c == '(') {
-                depth++;
-            } else if (!quoted && c == ')') {
-                depth--;
-            }
-        }
-        return depth == 0 && !quoted && !branch.isBlank();
-    }
-
-    private static String rootName(String branch) {
-        String s = branch.trim();
-        while (s.startsWith("(")) {
-            s = s.substring(1).trim();
-        }
-        int end = 0;
-        while (end < s.length() && Character.isLetterOrDigit(s.charAt(end))) {
-            end++;
-        }
-        return end == 0 ? null : s.substring(0, end);
-    }
 
     private FHIRPathEngine newEngine() {
         FHIRPathEngine engine = new FHIRPathEngine(worker);
@@ -490,9 +447,11 @@ public final class SearchParamExtractor {
                 if (e == null) {
                     return;
                 }
-                references.add(e);
-                if (p.patientCompartment && e.url() == null && PATIENT.equals(e.targetType())) {
-                    compartments.add(e.targetId());
+                reference(p.patientCompartment, e);
+                for (Derived d : p.derived) {
+                    if (d.targetType.equals(e.targetType())) {
+                        reference(d.patientCompartment, new ReferenceEntry(d.name, e.targetType(), e.targetId(), e.url()));
+                    }
                 }
             } else if (v instanceof UriType u) {
                 // canonical or uri used as a reference: matched by URL only
@@ -502,6 +461,13 @@ public final class SearchParamExtractor {
                 }
             } else {
                 unsupported(p.name, Kind.REFERENCE, v);
+            }
+        }
+
+        private void reference(boolean patientCompartment, ReferenceEntry e) {
+            references.add(e);
+            if (patientCompartment && e.url() == null && PATIENT.equals(e.targetType())) {
+                compartments.add(e.targetId());
             }
         }
 

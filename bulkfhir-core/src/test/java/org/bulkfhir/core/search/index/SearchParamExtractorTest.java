@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -616,18 +617,7 @@ class SearchParamExtractorTest {
         try (Stream<Path> files = Files.list(dir)) {
             file = files.filter(f -> f.getFileName().toString().startsWith("Myles_Hoppe")).findFirst().orElseThrow();
         }
-        IParser parser = Fhir.r4().newJsonParser();
-        String json = Files.readString(file);
-        Bundle bundle = parser.parseResource(Bundle.class, json);
-        Map<String, String> local = new HashMap<>();
-        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-            String uuid = e.getFullUrl().substring("urn:uuid:".length());
-            local.put(e.getFullUrl(), e.getResource().fhirType() + "/" + uuid);
-        }
-        for (Map.Entry<String, String> m : local.entrySet()) {
-            json = json.replace("\"" + m.getKey() + "\"", "\"" + m.getValue() + "\"");
-        }
-        bundle = parser.parseResource(Bundle.class, json);
+        Bundle bundle = localBundle(file);
 
         String patientId = null;
         int indexed = 0;
@@ -649,7 +639,69 @@ class SearchParamExtractorTest {
         assertThat(indexed).isGreaterThan(100);
     }
 
+    /**
+     * Alias parameters (Observation {@code patient} = {@code subject} of type Patient) are derived
+     * from their base parameter's values, not evaluated: on every resource of the Synthea sample
+     * and on references of every shape, the index must be what evaluating each path gives.
+     */
+    @Test
+    void derivedAliasValuesEqualEvaluatedOnes() throws IOException {
+        SearchParamExtractor evaluating = new SearchParamExtractor(false);
+        List<Resource> resources = new ArrayList<>();
+        Path dir = syntheaSample();
+        if (dir != null) {
+            try (Stream<Path> files = Files.list(dir)) {
+                // Five patients' Bundles (the folder also holds a Group and the shared resources).
+                for (Path f : files.filter(f -> f.toString().endsWith(".json") && f.getFileName().toString()
+                        .matches("[A-Z][a-z]+_[A-Z].*")).sorted().limit(5).toList()) {
+                    for (Bundle.BundleEntryComponent e : localBundle(f).getEntry()) {
+                        e.getResource().setId(e.getFullUrl());
+                        resources.add(e.getResource());
+                    }
+                }
+            }
+        }
+        for (String subject : List.of("Patient/p1", "Group/g1", "http://other.example/fhir/Patient/p2",
+                "Patient/p3/_history/2", "#contained", "urn:uuid:4f1c", "Patient?identifier=x|1")) {
+            Observation o = new Observation();
+            o.setId("Observation/o-" + resources.size());
+            o.setSubject(new Reference(subject));
+            o.addPerformer(new Reference(subject));
+            resources.add(o);
+        }
+        assertThat(resources).hasSizeGreaterThan(7);
+        int aliased = 0;
+        for (Resource r : resources) {
+            ResourceIndex derived = extractor.extract(r);
+            ResourceIndex evaluated = evaluating.extract(r);
+            String what = r.fhirType() + "/" + r.getIdPart();
+            assertThat(Set.copyOf(derived.references())).as(what).isEqualTo(Set.copyOf(evaluated.references()));
+            assertThat(derived.patientCompartments()).as(what).isEqualTo(evaluated.patientCompartments());
+            assertThat(derived.tokens()).as(what).isEqualTo(evaluated.tokens());
+            if (derived.references().stream().anyMatch(e -> ParamAliases.of(r.fhirType(), e.param()) != null)) {
+                aliased++;
+            }
+        }
+        assertThat(aliased).as("resources with alias values").isGreaterThan(dir == null ? 1 : 100);
+    }
+
     // ------------------------------------------------------------ helpers
+
+    /** A Synthea Bundle with its {@code urn:uuid:} references rewritten to {@code Type/id}, as the loader does. */
+    private static Bundle localBundle(Path file) throws IOException {
+        IParser parser = Fhir.r4().newJsonParser();
+        String json = Files.readString(file);
+        Bundle bundle = parser.parseResource(Bundle.class, json);
+        Map<String, String> local = new HashMap<>();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            String uuid = e.getFullUrl().substring("urn:uuid:".length());
+            local.put(e.getFullUrl(), e.getResource().fhirType() + "/" + uuid);
+        }
+        for (Map.Entry<String, String> m : local.entrySet()) {
+            json = json.replace("\"" + m.getKey() + "\"", "\"" + m.getValue() + "\"");
+        }
+        return parser.parseResource(Bundle.class, json);
+    }
 
     private List<String> values(Resource r, String path) {
         return extractor.evaluate(r, path).stream().map(Base::primitiveValue).toList();
