@@ -184,19 +184,49 @@ class ExportHttpTest {
         assertThat(h.get(unheld).statusCode()).isEqualTo(202);
     }
 
-    /** S-43, S-47: with allowPartialManifests, a held poll is answered as soon as a task's files are sealed. */
+    /**
+     * S-43, S-47: with allowPartialManifests, a held poll is answered as soon as a file is sealed,
+     * with the part of the first manifest page that is filled (the page holds up to 1,000 files).
+     */
     @Test
-    void aHeldPollOfAPartialManifestJobReturnsOnceFilesAreSealed() throws Exception {
-        // Pages of one file: a page is listed once it is full, so the first sealed file shows at once.
-        start(config().withWorkers(1).withThrottle(200).withTaskSizes(40, 2).withManifestPageSize(1)
-                .withStatusHold(Duration.ofSeconds(60)));
+    void aHeldPollOfAPartialManifestJobReturnsOnceAFileIsSealed() throws Exception {
+        start(config().withWorkers(1).withThrottle(200).withTaskSizes(40, 2).withStatusHold(Duration.ofSeconds(60)));
         bulk("Observation", 600);
         String status = h.kickoff("/$export?_type=Observation&allowPartialManifests=true");
-        // 600 rows at 200/s take 3 s; a task of 40 rows is sealed every 0.2 s. Without the early
-        // end, this poll would wait for the whole job (the hold is a minute).
+        // 600 rows at 200/s take 3 s; a task of at most 40 rows is sealed every 0.2 s. Without the
+        // early end, this poll would wait for the whole job (the hold is a minute).
         HttpResponse<byte[]> first = h.get(status);
         assertThat(first.statusCode()).as(text(first)).isEqualTo(202);
-        assertThat(Json.MAPPER.readTree(first.body()).path("output")).isNotEmpty();
+        assertThat(Json.MAPPER.readTree(first.body()).path("output").size()).isBetween(1, 999);
+        h.delete(status);
+    }
+
+    /**
+     * S-43, S-57, S-66, C-30: a client that followed the links polls its last page. That poll is
+     * held too and answered once files sealed after the page give it its next link; the page's
+     * files stay as first served, and the next page repeats the manifest's other fields.
+     */
+    @Test
+    void aHeldPollOfTheLastPageReturnsWithItsNextLinkOnceMoreFilesAreSealed() throws Exception {
+        start(config().withWorkers(1).withThrottle(200).withTaskSizes(40, 2).withStatusHold(Duration.ofSeconds(60)));
+        bulk("Observation", 600);
+        String status = h.kickoff("/$export?_type=Observation&allowPartialManifests=true");
+        HttpResponse<byte[]> first = h.get(status);
+        assertThat(first.statusCode()).as(text(first)).isEqualTo(202);
+        JsonNode page1 = Json.MAPPER.readTree(first.body());
+
+        HttpResponse<byte[]> again = h.get(status + "?page=1");
+        assertThat(again.statusCode()).as(text(again)).isIn(200, 202);
+        JsonNode later = Json.MAPPER.readTree(again.body());
+        assertThat(later.path("output")).isEqualTo(page1.path("output"));
+        String next = later.path("link").path(0).path("url").asText();
+        assertThat(later.path("link").path(0).path("relation").asText()).isEqualTo("next");
+        assertThat(next).endsWith("?page=2");
+
+        JsonNode page2 = Json.MAPPER.readTree(h.get(next).body());
+        assertThat(page2.path("output")).isNotEmpty();
+        assertThat(page2.path("transactionTime")).isEqualTo(page1.path("transactionTime"));
+        assertThat(page2.path("request")).isEqualTo(page1.path("request"));
         h.delete(status);
     }
 
