@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** S-43: task sizes start at a sixteenth and double up to the configured size. */
+/** S-43: task sizes start at a thirty-second and double up to the configured size. */
 class TaskRampTest {
     static List<Integer> sizes(TaskRamp ramp, int n) {
         List<Integer> sizes = new ArrayList<>();
@@ -18,9 +18,9 @@ class TaskRampTest {
     }
 
     @Test
-    void startsAtASixteenthAndDoublesToTheFullSize() {
-        assertThat(sizes(new TaskRamp(500), 8)).containsExactly(31, 62, 124, 248, 496, 500, 500, 500);
-        assertThat(sizes(new TaskRamp(50_000), 6)).containsExactly(3125, 6250, 12_500, 25_000, 50_000, 50_000);
+    void startsAtAThirtySecondAndDoublesToTheFullSize() {
+        assertThat(sizes(new TaskRamp(500), 8)).containsExactly(15, 30, 60, 120, 240, 480, 500, 500);
+        assertThat(sizes(new TaskRamp(50_000), 7)).containsExactly(1562, 3124, 6248, 12_496, 24_992, 49_984, 50_000);
     }
 
     @Test
