@@ -104,7 +104,8 @@ public final class StatusEndpoint {
             // the next page and of the job's end as soon as the status URL's pollers would.
             int asked = page == null ? 1 : page;
             job = hold.await(job, this::existing,
-                    options.allowPartialManifests() ? () -> engine.jobs().pageHasNews(id, asked) : null);
+                    options.allowPartialManifests() ? () -> engine.jobs().pageHasNews(id, asked) : null,
+                    Progress::remainingMillis);
             now = System.currentTimeMillis();
         }
         String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";

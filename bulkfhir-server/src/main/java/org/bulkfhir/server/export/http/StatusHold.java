@@ -28,25 +28,35 @@ final class StatusHold {
         this.holdMillis = hold.toMillis();
     }
 
+    /** How long a job will still run, in milliseconds, as far as its progress tells. */
+    @FunctionalInterface
+    interface Remaining {
+        long millis(JobRow job, long nowMillis);
+    }
+
     /**
      * The job as it stands when it ended, when {@code news} (null without partial manifests)
      * says the answer lists something new, or when the hold ran out, whichever came first. An
      * early answer with nothing new would only cost the client a Retry-After, hence the news
-     * test rather than any progress of the job.
+     * test rather than any progress of the job. News does not end the hold of a job that
+     * {@code remaining} expects to end within it: its client gets the whole manifest at the end
+     * instead of a first file now and the rest a Retry-After (at least a second) later.
      */
-    JobRow await(JobRow running, Function<String, JobRow> reload, BooleanSupplier news) {
-        if (holdMillis <= 0 || (news != null && news.getAsBoolean()) || !slots.tryAcquire()) {
+    JobRow await(JobRow running, Function<String, JobRow> reload, BooleanSupplier news, Remaining remaining) {
+        if (holdMillis <= 0 || !slots.tryAcquire()) {
             return running;
         }
         try {
             long deadline = System.nanoTime() + holdMillis * 1_000_000;
             JobRow job = running;
-            while (!ended(job) && System.nanoTime() < deadline) {
-                Thread.sleep(RECHECK_MILLIS);
-                job = reload.apply(job.id());
-                if (news != null && news.getAsBoolean()) {
+            while (!ended(job)) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0 || (news != null && news.getAsBoolean()
+                        && remaining.millis(job, System.currentTimeMillis()) > left)) {
                     break;
                 }
+                Thread.sleep(RECHECK_MILLIS);
+                job = reload.apply(job.id());
             }
             return job;
         } catch (InterruptedException e) {
