@@ -11,9 +11,10 @@ import org.bulkfhir.store.export.TaskKind;
 
 /**
  * Splits a job into tasks. System level: per type, key ranges of {@code rowsPerTask} stored rows,
- * cut while streaming the keys in order (never OFFSET paging, which rescans). Patient/Group
- * level: the job's patients as of T (those of the {@code patient} parameter, if given) are
- * listed in the database and cut into batches. A context task (context resources, collected
+ * each cut where the previous one ended (never OFFSET paging from the start, which rescans).
+ * Patient/Group level: the job's patients as of T (those of the {@code patient} parameter, if
+ * given) are listed in the database and cut into batches of {@code patientsPerTask}. The first
+ * tasks are smaller ({@link TaskRamp}), so the first file is sealed early. A context task (context resources, collected
  * Provenance) and, with {@code _since}, a deleted task follow.
  */
 final class ExportPlanner {
@@ -34,24 +35,14 @@ final class ExportPlanner {
         long[] planned = {0};
         ExportLevel level = ExportLevel.ofCode(job.level());
         if (level == ExportLevel.SYSTEM) {
+            TaskRamp ramp = new TaskRamp(config.rowsPerTask());
             for (String type : types.output()) {
-                long[] range = {-1, -1, 0};
-                reader.forEachPk(type, job.since(), pk -> {
-                    if (range[2] == 0) {
-                        range[0] = pk;
-                    }
-                    range[1] = pk;
-                    if (++range[2] == config.rowsPerTask()) {
-                        tasks.add(NewTask.range(type, range[0], range[1], range[2]));
-                        planned[0] += range[2];
-                        range[2] = 0;
-                        claim.check();
-                    }
+                reader.forEachKeyRange(type, job.since(), ramp::size, range -> {
+                    tasks.add(NewTask.range(type, range.lo(), range.hi(), range.rows()));
+                    ramp.advance();
+                    planned[0] += range.rows();
+                    claim.check();
                 });
-                if (range[2] > 0) {
-                    tasks.add(NewTask.range(type, range[0], range[1], range[2]));
-                    planned[0] += range[2];
-                }
             }
         } else {
             if (level == ExportLevel.PATIENT) {
@@ -63,9 +54,11 @@ final class ExportPlanner {
             String[] batch = {null, null};
             boolean[] batchFull = {false};
             int[] n = {0};
+            TaskRamp ramp = new TaskRamp(config.patientsPerTask());
             reader.forEachPatientKey(job.id(), (key, full) -> {
-                if (n[0] > 0 && (n[0] == config.patientsPerTask() || full != batchFull[0])) {
+                if (n[0] > 0 && (n[0] == ramp.size() || full != batchFull[0])) {
                     tasks.add(NewTask.patients(batch[0], batch[1], batchFull[0], 0));
+                    ramp.advance();
                     n[0] = 0;
                     claim.check();
                 }

@@ -18,9 +18,7 @@ public record Progress(String text, int retryAfterSeconds) {
         if (job.tasksDone() == 0) {
             return new Progress("planning", min);
         }
-        double fraction = job.plannedRows() > 0
-                ? Math.min(1.0, (double) job.doneRows() / job.plannedRows())
-                : (double) job.tasksDone() / Math.max(1, job.tasksTotal());
+        double fraction = fraction(job);
         long elapsed = Math.max(1, now - job.startedAt());
         int retry = min;
         if (fraction > 0) {
@@ -35,5 +33,27 @@ public record Progress(String text, int retryAfterSeconds) {
         String text = String.format("%d%% complete (%d of %d tasks, %d resources)", (int) Math.floor(fraction * 100),
                 job.tasksDone(), job.tasksTotal(), job.resources());
         return new Progress(text.length() < 100 ? text : text.substring(0, 99), retry);
+    }
+
+    private static double fraction(JobRow job) {
+        return job.plannedRows() > 0
+                ? Math.min(1.0, (double) job.doneRows() / job.plannedRows())
+                : (double) job.tasksDone() / Math.max(1, job.tasksTotal());
+    }
+
+    /**
+     * How long a running job will still take, extrapolated from its progress so far; unknown
+     * (Long.MAX_VALUE) until it has been planned and made some progress.
+     */
+    public static long remainingMillis(JobRow job, long now) {
+        if (job.status() != JobStatus.RUNNING || job.startedAt() == null || job.tasksDone() == 0) {
+            return Long.MAX_VALUE;
+        }
+        double fraction = fraction(job);
+        if (fraction <= 0) {
+            return Long.MAX_VALUE;
+        }
+        long elapsed = Math.max(1, now - job.startedAt());
+        return (long) Math.ceil(elapsed * (1 - fraction) / fraction);
     }
 }

@@ -226,6 +226,48 @@ abstract class ExportEngineContract {
         assertThat(h.exportedOnce(m)).isEqualTo(expected);
     }
 
+    /**
+     * S-43: a job's first tasks are a thirty-second of the configured size and double from there, so
+     * the first file is sealed early whatever the export's size; every resource is still
+     * exported once. One task writes one file here, so the files' counts are the task sizes.
+     */
+    @Test
+    void firstTasksAreSmallAndGrowToTheConfiguredSize() throws Exception {
+        ResourcePreparer preparer = new ResourcePreparer();
+        List<Write> more = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            more.add(preparer.prepareUpsert("Patient", "q" + i, ("{\"resourceType\":\"Patient\",\"id\":\"q" + i + "\"}")
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        for (int i = 0; i < 100; i++) {
+            more.add(preparer.prepareUpsert("Observation", "s" + i, ("{\"resourceType\":\"Observation\",\"id\":\"s" + i
+                    + "\",\"status\":\"final\",\"code\":{\"text\":\"s\"},\"subject\":{\"reference\":\"Patient/q"
+                    + (i % 40) + "\"}}").getBytes(StandardCharsets.UTF_8)));
+        }
+        h.store.write(more);
+        h.close();
+        h = new ExportHarness(h.jdbcUrl, dir, config().withTaskSizes(32, 16));
+
+        JsonNode ranges = h.awaitManifest(h.kickoff("/$export?_type=Observation"));
+        List<Integer> rangeCounts = counts(ranges);
+        assertThat(rangeCounts.subList(0, 5)).containsExactly(1, 2, 4, 8, 16);
+        assertThat(rangeCounts).allSatisfy(n -> assertThat(n).isBetween(1, 32));
+        assertThat(h.exportedOnce(ranges)).hasSize(rangeCounts.stream().mapToInt(Integer::intValue).sum())
+                .contains("Observation/s0", "Observation/s99");
+
+        JsonNode batches = h.awaitManifest(h.kickoff("/Patient/$export?_type=Patient"));
+        List<Integer> batchCounts = counts(batches);
+        assertThat(batchCounts.subList(0, 4)).containsExactly(1, 2, 4, 8);
+        assertThat(batchCounts).allSatisfy(n -> assertThat(n).isBetween(1, 16));
+        assertThat(h.exportedOnce(batches)).hasSize(44).contains("Patient/p1", "Patient/q0", "Patient/q39");
+    }
+
+    private static List<Integer> counts(JsonNode manifest) {
+        List<Integer> counts = new ArrayList<>();
+        manifest.path("output").forEach(item -> counts.add(item.path("count").asInt()));
+        return counts;
+    }
+
     /** Jobs and scale-out: a task whose worker died (lease expired) is re-run by another, and nothing is lost or doubled. */
     @Test
     void taskOfDeadWorkerIsTakenOverAfterItsLeaseExpires() throws Exception {

@@ -28,4 +28,12 @@ class ProgressTest {
         // 10% after 10 min: capped by the maximum.
         assertThat(Progress.of(running(0, 100, 10), 600_000, 500).retryAfterSeconds()).isEqualTo(60);
     }
+
+    /** S-47: the status hold's estimate of the time left: unknown before progress, then extrapolated. */
+    @Test
+    void remainingTimeIsExtrapolatedFromProgress() {
+        assertThat(Progress.remainingMillis(running(0, 100, 25), 1_000)).isEqualTo(3_000);
+        assertThat(Progress.remainingMillis(running(0, 100, 100), 1_000)).isZero();
+        assertThat(Progress.remainingMillis(running(0, 100, 0), 1_000)).isEqualTo(Long.MAX_VALUE);
+    }
 }

@@ -457,20 +457,37 @@ public final class ExportJobRepository {
 
     // ----------------------------------------------------------------- files
 
-    /** A job's files in manifest order: by task, then name. */
-    /** How many files of the job are sealed: a cheap read for pollers waiting for a manifest page to fill. */
-    public int sealedFiles(String jobId) {
+    /**
+     * Whether an answer for manifest page {@code page} (1-based) would list something the last
+     * answer for it did not: the page is not frozen yet and sealed files are there to freeze it
+     * with, or sealed files follow it, so it now gets its {@code next} link. A cheap read for
+     * pollers held until there is news. True as well for a page that cannot exist yet (its
+     * predecessor was never served), which is answered at once.
+     */
+    public boolean pageHasNews(String jobId, int page) {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM export_file WHERE job_id = ?")) {
+            long[] range = pageRange(c, jobId, page);
+            long after = 0;
+            if (range != null) {
+                after = range[1];
+            } else if (page > 1) {
+                long[] previous = pageRange(c, jobId, page - 1);
+                if (previous == null) {
+                    return true;
+                }
+                after = previous[1];
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM export_file WHERE job_id = ? AND seq > ? LIMIT 1")) {
                 ps.setString(1, jobId);
+                ps.setLong(2, after);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
+                    return rs.next();
                 }
             }
         });
     }
 
+    /** A job's files in manifest order: by task, then name. */
     public List<FileRow> files(String jobId) {
         return read(c -> {
             List<FileRow> files = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.Database;
 import org.bulkfhir.store.Dialect;
@@ -42,11 +43,6 @@ public final class SnapshotReader {
     @FunctionalInterface
     public interface DeletedSink {
         void deleted(String type, String id) throws IOException;
-    }
-
-    @FunctionalInterface
-    public interface PkSink {
-        void pk(long pk) throws IOException;
     }
 
     @FunctionalInterface
@@ -138,19 +134,85 @@ public final class SnapshotReader {
 
     // -------------------------------------------------------------- planning
 
+    /** A planned key range: {@code rows} row keys from {@code lo} to {@code hi}. */
+    public record KeyRange(long lo, long hi, long rows) {
+    }
+
+    @FunctionalInterface
+    public interface RangeSink {
+        void range(KeyRange range) throws IOException;
+    }
+
     /**
-     * Every row key of {@code type} in key order (all versions, so a cheap index-only scan; the
-     * planner only needs row counts to cut ranges), or with {@code since} those updated after it.
+     * Cuts {@code type}'s row keys, in key order, into ranges of {@code sizes.getAsInt()} keys
+     * each (all versions; the planner only needs row counts), or with {@code since} only those
+     * updated after it. Without {@code since} a range is two lookups that the database answers by
+     * stepping through its (res_type, pk) index, so no key crosses into Java; with it the matching keys
+     * are streamed, as the database could otherwise pick the last_updated index and sort all
+     * matches again for every range.
      */
-    public void forEachPk(String type, Long since, PkSink sink) throws IOException {
-        String sql = "SELECT pk FROM resource WHERE res_type = ?" + (since != null ? " AND last_updated > ?" : "")
-                + " ORDER BY pk";
+    public void forEachKeyRange(String type, Long since, IntSupplier sizes, RangeSink sink) throws IOException {
+        if (since != null) {
+            long[] open = {0, 0, 0};
+            int[] size = {sizes.getAsInt()};
+            stream("SELECT pk FROM resource WHERE res_type = ? AND last_updated > ? ORDER BY pk", ps -> {
+                ps.setString(1, type);
+                ps.setLong(2, since);
+            }, rs -> {
+                long pk = rs.getLong(1);
+                if (open[2] == 0) {
+                    open[0] = pk;
+                }
+                open[1] = pk;
+                if (++open[2] == size[0]) {
+                    sink.range(new KeyRange(open[0], open[1], open[2]));
+                    open[2] = 0;
+                    size[0] = sizes.getAsInt();
+                }
+            });
+            if (open[2] > 0) {
+                sink.range(new KeyRange(open[0], open[1], open[2]));
+            }
+            return;
+        }
+        // The range's last key is found by OFFSET from its first: the database steps through the
+        // index itself, three times faster than feeding the keys to count(*), min and max.
+        String after = "SELECT pk FROM resource WHERE res_type = ? AND pk > ? ORDER BY pk LIMIT 1 OFFSET ?";
+        String rest = "SELECT count(*), max(pk) FROM resource WHERE res_type = ? AND pk >= ?";
+        long from = Long.MIN_VALUE;
+        while (true) {
+            Long lo = key(after, type, from, 0);
+            if (lo == null) {
+                return;
+            }
+            int size = Math.max(1, sizes.getAsInt());
+            Long hi = key(after, type, lo - 1, size - 1);
+            if (hi == null) {
+                long[] tail = {0, 0};
+                stream(rest, ps -> {
+                    ps.setString(1, type);
+                    ps.setLong(2, lo);
+                }, rs -> {
+                    tail[0] = rs.getLong(1);
+                    tail[1] = rs.getLong(2);
+                });
+                sink.range(new KeyRange(lo, tail[1], tail[0]));
+                return;
+            }
+            sink.range(new KeyRange(lo, hi, size));
+            from = hi;
+        }
+    }
+
+    /** The key {@code offset} places after the first key of {@code type} above {@code above}, or null. */
+    private Long key(String sql, String type, long above, int offset) throws IOException {
+        Long[] key = {null};
         stream(sql, ps -> {
             ps.setString(1, type);
-            if (since != null) {
-                ps.setLong(2, since);
-            }
-        }, rs -> sink.pk(rs.getLong(1)));
+            ps.setLong(2, above);
+            ps.setInt(3, offset);
+        }, rs -> key[0] = rs.getLong(1));
+        return key[0];
     }
 
     /**
@@ -374,34 +436,39 @@ public final class SnapshotReader {
                 + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + ")"
                 + " AND ref.target_type IN (" + placeholders(contextTypes.size()) + ") AND ref.target_id IS NOT NULL";
         List<String[]> refs = new ArrayList<>();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(select)) {
-            int i = 1;
-            i = bindBatchPks(ps, i, b, types, withPatients);
-            ps.setLong(i++, b.t());
-            ps.setLong(i++, b.t());
-            i = bindWindow(ps, i, b.since(), b.until());
-            i = SqlPredicate.bind(filter, ps, i);
-            for (String type : contextTypes) {
-                ps.setString(i++, type);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    refs.add(new String[] {rs.getString(1), rs.getString(2)});
+        try {
+            stream(select, ps -> {
+                int i = bindBatchPks(ps, 1, b, types, withPatients);
+                ps.setLong(i++, b.t());
+                ps.setLong(i++, b.t());
+                i = bindWindow(ps, i, b.since(), b.until());
+                i = SqlPredicate.bind(filter, ps, i);
+                for (String type : contextTypes) {
+                    ps.setString(i++, type);
                 }
-            }
-        } catch (SQLException e) {
+            }, rs -> refs.add(new String[] {rs.getString(1), rs.getString(2)}));
+        } catch (IOException e) {
             throw new StoreException("Collecting context references failed: " + e.getMessage(), e);
         }
+        record(b.jobId(), refs, "Collecting context references failed");
+    }
+
+    /**
+     * Adds found references to the job's context list in one short write transaction; the
+     * finding was a plain read, so workers collecting for other batches never queue behind it.
+     */
+    private void record(String jobId, List<String[]> refs, String what) {
         if (refs.isEmpty()) {
             return;
         }
-        String insert = (db.dialect() == Dialect.POSTGRESQL ? "INSERT INTO" : "INSERT OR IGNORE INTO")
+        boolean pg = db.dialect() == Dialect.POSTGRESQL;
+        String insert = (pg ? "INSERT INTO" : "INSERT OR IGNORE INTO")
                 + " export_context_ref (job_id, target_type, target_id) VALUES (?,?,?)"
-                + (db.dialect() == Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "");
-        db.inWriteTransaction("Collecting context references failed", c -> {
+                + (pg ? " ON CONFLICT DO NOTHING" : "");
+        db.inWriteTransaction(what, c -> {
             try (PreparedStatement ps = c.prepareStatement(insert)) {
                 for (String[] ref : refs) {
-                    ps.setString(1, b.jobId());
+                    ps.setString(1, jobId);
                     ps.setString(2, ref[0]);
                     ps.setString(3, ref[1]);
                     ps.addBatch();
@@ -514,27 +581,25 @@ public final class SnapshotReader {
                 + " AND ref.target_type = e.res_type AND" + VISIBLE_P + window("p", since, until)
                 + SqlPredicate.and(provenanceFilter);
         String pick = latest
-                ? "SELECT DISTINCT ?, 'Provenance', x.pid FROM (SELECT c.pid, ROW_NUMBER() OVER (PARTITION BY c.tt, c.tid"
+                ? "SELECT DISTINCT x.pid FROM (SELECT c.pid, ROW_NUMBER() OVER (PARTITION BY c.tt, c.tid"
                         + " ORDER BY c.precorded DESC, c.ppk DESC) AS rn FROM (" + candidates + ") c) x WHERE x.rn = 1"
-                : "SELECT DISTINCT ?, 'Provenance', c.pid FROM (" + candidates + ") c";
-        boolean pg = db.dialect() == Dialect.POSTGRESQL;
-        String sql = "WITH e AS MATERIALIZED (" + exported + ") "
-                + (pg ? "INSERT INTO" : "INSERT OR IGNORE INTO") + " export_context_ref (job_id, target_type, target_id) "
-                + pick + (pg ? " ON CONFLICT DO NOTHING" : "");
-        db.writeLock().lock();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = exportedBinds.bind(ps, 1);
-            ps.setString(i++, jobId);
-            ps.setLong(i++, t);
-            ps.setLong(i++, t);
-            i = bindWindow(ps, i, since, until);
-            SqlPredicate.bind(provenanceFilter, ps, i);
-            ps.executeUpdate();
-        } catch (SQLException e) {
+                : "SELECT DISTINCT c.pid FROM (" + candidates + ") c";
+        // A plain read, like collectContextRefs: as one INSERT ... SELECT it held SQLite's single
+        // writer for the whole lookup, and a Patient-level export's workers queued behind each other.
+        String sql = "WITH e AS MATERIALIZED (" + exported + ") " + pick;
+        List<String[]> found = new ArrayList<>();
+        try {
+            stream(sql, ps -> {
+                int i = exportedBinds.bind(ps, 1);
+                ps.setLong(i++, t);
+                ps.setLong(i++, t);
+                i = bindWindow(ps, i, since, until);
+                SqlPredicate.bind(provenanceFilter, ps, i);
+            }, rs -> found.add(new String[] {"Provenance", rs.getString(1)}));
+        } catch (IOException e) {
             throw new StoreException("Collecting Provenance failed: " + e.getMessage(), e);
-        } finally {
-            db.writeLock().unlock();
         }
+        record(jobId, found, "Collecting Provenance failed");
     }
 
     // ------------------------------------------------------------ organized

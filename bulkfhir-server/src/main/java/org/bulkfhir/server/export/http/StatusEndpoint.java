@@ -92,16 +92,20 @@ public final class StatusEndpoint {
         Reply reply = new Reply(ex, options.separateExportStatus());
         Integer page = page(ex, options);
         long now = System.currentTimeMillis();
-        boolean poll = page == null && job.status().active();
-        if (poll) {
-            long wait = throttle.tooEarly(id, now);
-            if (wait > 0) {
-                throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
-                        Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
+        if (job.status().active()) {
+            if (page == null) {
+                long wait = throttle.tooEarly(id, now);
+                if (wait > 0) {
+                    throw new HttpError(429, "throttled", "Polling too often; honour Retry-After",
+                            Map.of("Retry-After", Long.toString((wait + 999) / 1000)));
+                }
             }
+            // A client that followed `next` polls its last page: held the same way, so it hears of
+            // the next page and of the job's end as soon as the status URL's pollers would.
+            int asked = page == null ? 1 : page;
             job = hold.await(job, this::existing,
-                    options.allowPartialManifests() ? () -> engine.jobs().sealedFiles(id) : null,
-                    engine.config().manifestPageSize());
+                    options.allowPartialManifests() ? () -> engine.jobs().pageHasNews(id, asked) : null,
+                    Progress::remainingMillis);
             now = System.currentTimeMillis();
         }
         String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";

@@ -2,14 +2,16 @@ package org.bulkfhir.server.export.http;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
 import org.bulkfhir.store.export.JobRow;
 
 /**
  * Holds a status request of a running job for a moment, answering as soon as the job reaches an
  * end state: a short export's client then gets its manifest when the job finishes, not a whole
- * Retry-After (at least a second) later.
+ * Retry-After (at least a second) later. With {@code allowPartialManifests} it also answers as
+ * soon as the answer has news (files to list, or a {@code next} link), so a client sees a sealed
+ * file within moments of its sealing.
  *
  * <p>The job row is re-read from the database, so a job finishing on another node is seen too.
  * Each hold occupies a request thread, so only a few run at once; a poll that finds no free
@@ -26,26 +28,35 @@ final class StatusHold {
         this.holdMillis = hold.toMillis();
     }
 
+    /** How long a job will still run, in milliseconds, as far as its progress tells. */
+    @FunctionalInterface
+    interface Remaining {
+        long millis(JobRow job, long nowMillis);
+    }
+
     /**
-     * The job as it stands when it ended or when the hold ran out, whichever came first. With
-     * {@code sealedFiles} (a job with {@code allowPartialManifests}), also as soon as the first
-     * manifest page fills ({@code pageSize} files), since the answer then lists files it could not
-     * before. An early answer that lists nothing new would only cost the client a Retry-After.
+     * The job as it stands when it ended, when {@code news} (null without partial manifests)
+     * says the answer lists something new, or when the hold ran out, whichever came first. An
+     * early answer with nothing new would only cost the client a Retry-After, hence the news
+     * test rather than any progress of the job. News does not end the hold of a job that
+     * {@code remaining} expects to end within it: its client gets the whole manifest at the end
+     * instead of a first file now and the rest a Retry-After (at least a second) later.
      */
-    JobRow await(JobRow running, Function<String, JobRow> reload, IntSupplier sealedFiles, int pageSize) {
+    JobRow await(JobRow running, Function<String, JobRow> reload, BooleanSupplier news, Remaining remaining) {
         if (holdMillis <= 0 || !slots.tryAcquire()) {
             return running;
         }
         try {
             long deadline = System.nanoTime() + holdMillis * 1_000_000;
-            boolean awaitFirstPage = sealedFiles != null && sealedFiles.getAsInt() < pageSize;
             JobRow job = running;
-            while (!ended(job) && System.nanoTime() < deadline) {
-                Thread.sleep(RECHECK_MILLIS);
-                job = reload.apply(job.id());
-                if (awaitFirstPage && sealedFiles.getAsInt() >= pageSize) {
+            while (!ended(job)) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0 || (news != null && news.getAsBoolean()
+                        && remaining.millis(job, System.currentTimeMillis()) > left)) {
                     break;
                 }
+                Thread.sleep(RECHECK_MILLIS);
+                job = reload.apply(job.id());
             }
             return job;
         } catch (InterruptedException e) {
