@@ -41,7 +41,11 @@ public class V7__Search_param_ids extends BaseJavaMigration {
             new Table("idx_date", "low %B NOT NULL, high %B NOT NULL",
                     List.of("idx_date_value (param_id, res_pk, low, high)")),
             new Table("idx_reference", "target_type TEXT, target_id TEXT, url TEXT",
-                    List.of("idx_reference_value (param_id, target_id, res_pk)", "idx_reference_by_pk (res_pk)")),
+                    // Both cover their lookups: the Provenance lookup by target and the context
+                    // references of exported rows read only the index (they probed the table for
+                    // every row's target_type before).
+                    List.of("idx_reference_value (param_id, target_id, res_pk, target_type)",
+                            "idx_reference_by_pk (res_pk, target_type, target_id)")),
             new Table("idx_quantity", "value %D NOT NULL, system TEXT, code TEXT, unit TEXT",
                     List.of("idx_quantity_value (param_id, res_pk, value)")),
             new Table("idx_uri", "uri TEXT NOT NULL",
