@@ -9,6 +9,12 @@ import org.bulkfhir.store.export.JobStatus;
  */
 public record Progress(String text, int retryAfterSeconds) {
     private static final int MAX_RETRY_AFTER = 60;
+    /**
+     * Rows per second an unthrottled export job reads on a small machine (the bench here: 57k/s
+     * at Patient and Group level, 168k-214k/s at system level): the prior the hold's estimate
+     * falls back on while the job's own progress says little.
+     */
+    public static final double UNTHROTTLED_ROWS_PER_SECOND = 100_000;
 
     public static Progress of(JobRow job, long now, long minPollMillis) {
         int min = (int) Math.max(1, (minPollMillis + 999) / 1000);
@@ -45,6 +51,21 @@ public record Progress(String text, int retryAfterSeconds) {
      * How long a running job will still take, extrapolated from its progress so far; unknown
      * (Long.MAX_VALUE) until it has been planned and made some progress.
      */
+    /**
+     * The smaller of the extrapolation and the planned rows left at {@code rowsPerSecond}. Right
+     * after planning the extrapolation is mostly noise: the first task is a small one, and a
+     * 35,000-resource job that ended 0.5 s later was estimated at a minute, so its client was
+     * answered with a first file and saw the rest a Retry-After later, not in the same poll.
+     */
+    public static long remainingMillis(JobRow job, long now, double rowsPerSecond) {
+        long extrapolated = remainingMillis(job, now);
+        if (job.plannedRows() <= 0 || rowsPerSecond <= 0) {
+            return extrapolated;
+        }
+        long byRate = (long) Math.ceil(Math.max(0, job.plannedRows() - job.doneRows()) * 1000.0 / rowsPerSecond);
+        return Math.min(extrapolated, byRate);
+    }
+
     public static long remainingMillis(JobRow job, long now) {
         if (job.status() != JobStatus.RUNNING || job.startedAt() == null || job.tasksDone() == 0) {
             return Long.MAX_VALUE;

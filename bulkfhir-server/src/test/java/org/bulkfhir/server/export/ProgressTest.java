@@ -36,4 +36,14 @@ class ProgressTest {
         assertThat(Progress.remainingMillis(running(0, 100, 100), 1_000)).isZero();
         assertThat(Progress.remainingMillis(running(0, 100, 0), 1_000)).isEqualTo(Long.MAX_VALUE);
     }
+
+    /** S-47: early on, the rows left at the expected rate bound the estimate (the first task is a small one). */
+    @Test
+    void remainingTimeIsBoundedByTheRowsLeftAtTheExpectedRate() {
+        // 1% after 1 s extrapolates to 99 s; 99 rows left at 10 rows/s is 9.9 s.
+        assertThat(Progress.remainingMillis(running(0, 100, 1), 1_000, 10)).isEqualTo(9_900);
+        assertThat(Progress.remainingMillis(running(0, 100, 50), 1_000, 10)).isEqualTo(1_000);
+        assertThat(Progress.remainingMillis(running(0, 100, 0), 1_000, 100)).isEqualTo(1_000);
+        assertThat(Progress.remainingMillis(running(0, 100, 1), 1_000, 0)).isEqualTo(99_000);
+    }
 }
