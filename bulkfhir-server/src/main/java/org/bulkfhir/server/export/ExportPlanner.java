@@ -45,16 +45,17 @@ final class ExportPlanner {
                 });
             }
         } else {
+            int patients;
             if (level == ExportLevel.PATIENT) {
-                reader.loadAllPatients(job.id(), job.transactionTime(), filters.options.patients());
+                patients = reader.loadAllPatients(job.id(), job.transactionTime(), filters.options.patients());
             } else {
-                reader.loadGroupMembers(job.id(), job.groupId(), job.transactionTime(), job.since(),
+                patients = reader.loadGroupMembers(job.id(), job.groupId(), job.transactionTime(), job.since(),
                         filters.options.patients());
             }
             String[] batch = {null, null};
             boolean[] batchFull = {false};
             int[] n = {0};
-            TaskRamp ramp = new TaskRamp(config.patientsPerTask());
+            TaskRamp ramp = TaskRamp.forTotal(config.patientsPerTask(), patients, config.workers());
             reader.forEachPatientKey(job.id(), (key, full) -> {
                 if (n[0] > 0 && (n[0] == ramp.size() || full != batchFull[0])) {
                     tasks.add(NewTask.patients(batch[0], batch[1], batchFull[0], 0));

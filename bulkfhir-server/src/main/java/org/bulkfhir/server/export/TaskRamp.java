@@ -21,6 +21,19 @@ final class TaskRamp {
         this.size = Math.max(1, this.full / FIRST_DIVISOR);
     }
 
+    /**
+     * For a job of {@code total} known in advance: one that fits in a single full-size task is
+     * shared evenly between the workers instead, as it ends within a second or so anyway (a
+     * 100-patient Patient export took 0.7 s in one task and 1.1 s ramped over three).
+     */
+    static TaskRamp forTotal(int full, long total, int workers) {
+        TaskRamp ramp = new TaskRamp(full);
+        if (total > 0 && total <= ramp.full) {
+            ramp.size = (int) Math.max(1, (total + Math.max(1, workers) - 1) / Math.max(1, workers));
+        }
+        return ramp;
+    }
+
     /** The size of the next task. */
     int size() {
         return size;

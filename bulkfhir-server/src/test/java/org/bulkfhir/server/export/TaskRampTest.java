@@ -29,4 +29,12 @@ class TaskRampTest {
         assertThat(sizes(new TaskRamp(1), 2)).containsExactly(1, 1);
         assertThat(sizes(new TaskRamp(0), 2)).containsExactly(1, 1);
     }
+
+    @Test
+    void aJobThatFitsInOneTaskIsSharedBetweenTheWorkers() {
+        assertThat(sizes(TaskRamp.forTotal(500, 100, 2), 2)).containsExactly(50, 100);
+        assertThat(sizes(TaskRamp.forTotal(500, 500, 4), 1)).containsExactly(125);
+        assertThat(sizes(TaskRamp.forTotal(500, 501, 2), 2)).containsExactly(15, 30);
+        assertThat(sizes(TaskRamp.forTotal(500, 0, 2), 1)).containsExactly(15);
+    }
 }

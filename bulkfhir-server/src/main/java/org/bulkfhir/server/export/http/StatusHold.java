@@ -51,8 +51,11 @@ final class StatusHold {
             JobRow job = running;
             while (!ended(job)) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
+                // The estimate is rough early on, and answering with news costs the client at least
+                // a one-second Retry-After for the rest: only a job clearly outlasting the hold
+                // (by a quarter of it) is answered before it ends.
                 if (left <= 0 || (news != null && news.getAsBoolean()
-                        && remaining.millis(job, System.currentTimeMillis()) > left)) {
+                        && remaining.millis(job, System.currentTimeMillis()) > left + holdMillis / 4)) {
                     break;
                 }
                 Thread.sleep(RECHECK_MILLIS);
