@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -627,22 +626,10 @@ public final class ExportRunner {
             lastSave = now;
             for (ExportState.FileEntry f : state.files) {
                 if (!f.done) {
-                    f.partialBytes = sizeOrZero(FileDownloader.partOf(out.resolve(f.name)));
+                    f.partialBytes = FileDownloader.sizeOrZero(FileDownloader.partOf(out.resolve(f.name)));
                 }
             }
             state.save(out);
-        }
-    }
-
-    /**
-     * Another download may move its {@code .part} into place at any moment, so "exists, then
-     * size" could fail in between (seen with 2,000 files on 4 connections).
-     */
-    private static long sizeOrZero(Path part) throws IOException {
-        try {
-            return Files.size(part);
-        } catch (NoSuchFileException e) {
-            return 0;
         }
     }
 

@@ -99,6 +99,12 @@ public record ExportConfig(
         return with(c -> c.statusHold = d);
     }
 
+    /** Rows per second the workers read when nothing else competes: the throttle if set, else a prior. */
+    public double expectedRowsPerSecond() {
+        return resourcesPerSecondPerWorker > 0 ? (double) resourcesPerSecondPerWorker * Math.max(1, workers)
+                : Progress.UNTHROTTLED_ROWS_PER_SECOND;
+    }
+
     private ExportConfig with(Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);

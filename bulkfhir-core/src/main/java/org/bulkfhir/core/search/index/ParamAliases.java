@@ -41,8 +41,6 @@ public final class ParamAliases {
 
     private static final Pattern RESOLVE_IS =
             Pattern.compile("(.+)\\.where\\(\\s*resolve\\(\\s*\\)\\s+is\\s+([A-Za-z]+)\\s*\\)");
-    /** Answered from the resource row, never indexed (see SearchParamExtractor). */
-    private static final Set<String> ROW_COLUMNS = Set.of("_id", "_lastUpdated");
     private static final Map<String, Map<String, Alias>> BY_TYPE = new ConcurrentHashMap<>();
 
     private ParamAliases() {
@@ -70,7 +68,7 @@ public final class ParamAliases {
         for (RuntimeSearchParam sp : ParamPaths.searchParams(Fhir.r4().getResourceDefinition(type))) {
             SearchParamKind kind = SearchParamKind.of(sp.getParamType());
             List<String> branches = ParamPaths.branches(type, sp, types);
-            if (kind != null && !branches.isEmpty() && !ROW_COLUMNS.contains(sp.getName())) {
+            if (kind != null && !branches.isEmpty() && !ParamPaths.ROW_COLUMNS.contains(sp.getName())) {
                 params.put(sp.getName(), new Param(kind, branches));
             }
         }

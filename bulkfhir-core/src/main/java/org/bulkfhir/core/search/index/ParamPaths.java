@@ -8,6 +8,13 @@ import java.util.Set;
 
 /** Splits a search parameter's FHIRPath into the union branches that apply to one resource type. */
 final class ParamPaths {
+    /**
+     * Parameters whose values are columns of the resource row ({@code res_id}, and
+     * {@code last_updated}, which the store stamps itself): searches read them there, so index
+     * rows for them would only be written, never read. {@code _id} alone was one row in 13.
+     */
+    static final Set<String> ROW_COLUMNS = Set.of("_id", "_lastUpdated");
+
     private ParamPaths() {
     }
 

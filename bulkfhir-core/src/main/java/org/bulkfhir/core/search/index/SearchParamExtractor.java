@@ -2,7 +2,6 @@ package org.bulkfhir.core.search.index;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
-import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.search.DateRanges;
+import org.bulkfhir.core.search.SearchParamKind;
 import org.bulkfhir.core.search.SearchText;
 import org.bulkfhir.core.search.index.ResourceIndex.DateEntry;
 import org.bulkfhir.core.search.index.ResourceIndex.QuantityEntry;
@@ -78,12 +78,6 @@ public final class SearchParamExtractor {
     static final int MAX_STRING_LENGTH = SearchText.MAX_LENGTH;
     static final String ISO_4217 = "urn:iso:std:iso:4217";
     private static final String PATIENT = "Patient";
-    /**
-     * Parameters whose values are columns of the resource row ({@code res_id}, and
-     * {@code last_updated}, which the store stamps itself): searches read them there, so index
-     * rows for them would only be written, never read. {@code _id} alone was one row in 13.
-     */
-    private static final Set<String> ROW_COLUMNS = Set.of("_id", "_lastUpdated");
 
     private final FhirContext ctx;
     private final Set<String> resourceTypes;
@@ -173,12 +167,8 @@ public final class SearchParamExtractor {
 
     // ---------------------------------------------------------------- plan
 
-    private enum Kind {
-        TOKEN, STRING, DATE, REFERENCE, QUANTITY, URI
-    }
-
     /** @param derived alias parameters whose values are this one's of their target type */
-    private record Param(String name, Kind kind, boolean patientCompartment, Derived[] derived) {
+    private record Param(String name, SearchParamKind kind, boolean patientCompartment, Derived[] derived) {
     }
 
     private record Derived(String name, String targetType, boolean patientCompartment) {
@@ -196,8 +186,8 @@ public final class SearchParamExtractor {
         Map<String, ParamAliases.Alias> aliases = deriveAliases ? ParamAliases.forType(type) : Map.of();
         Set<String> wanted = new LinkedHashSet<>();
         for (RuntimeSearchParam sp : params) {
-            if (kindOf(sp.getParamType()) != null
-                    && (only == null ? !ROW_COLUMNS.contains(sp.getName()) : only.contains(sp.getName()))) {
+            if (SearchParamKind.of(sp.getParamType()) != null
+                    && (only == null ? !ParamPaths.ROW_COLUMNS.contains(sp.getName()) : only.contains(sp.getName()))) {
                 wanted.add(sp.getName());
             }
         }
@@ -217,8 +207,8 @@ public final class SearchParamExtractor {
             if (!wanted.contains(sp.getName())) {
                 continue;
             }
-            Kind kind = kindOf(sp.getParamType());
-            Param param = new Param(sp.getName(), kind, kind == Kind.REFERENCE && inPatientCompartment(sp),
+            SearchParamKind kind = SearchParamKind.of(sp.getParamType());
+            Param param = new Param(sp.getName(), kind, kind == SearchParamKind.REFERENCE && inPatientCompartment(sp),
                     derivedByBase.getOrDefault(sp.getName(), List.of()).toArray(Derived[]::new));
             for (String branch : ParamPaths.branches(type, sp, resourceTypes)) {
                 byPath.computeIfAbsent(branch, k -> new ArrayList<>()).add(param);
@@ -242,21 +232,6 @@ public final class SearchParamExtractor {
     private static boolean inPatientCompartment(RuntimeSearchParam sp) {
         Set<String> compartments = sp.getProvidesMembershipInCompartments();
         return compartments != null && compartments.contains(PATIENT);
-    }
-
-    private static Kind kindOf(RestSearchParameterTypeEnum t) {
-        if (t == null) {
-            return null;
-        }
-        return switch (t) {
-            case TOKEN -> Kind.TOKEN;
-            case STRING -> Kind.STRING;
-            case DATE -> Kind.DATE;
-            case REFERENCE -> Kind.REFERENCE;
-            case QUANTITY -> Kind.QUANTITY;
-            case URI -> Kind.URI;
-            default -> null; // NUMBER, COMPOSITE, SPECIAL, HAS
-        };
     }
 
     /*
@@ -344,7 +319,7 @@ public final class SearchParamExtractor {
                     tokens.add(new TokenEntry(param, null, value, null));
                 }
             } else {
-                unsupported(param, Kind.TOKEN, v);
+                unsupported(param, SearchParamKind.TOKEN, v);
             }
         }
 
@@ -388,7 +363,7 @@ public final class SearchParamExtractor {
             } else if (v instanceof PrimitiveType<?> pt) {
                 str(param, pt.getValueAsString());
             } else {
-                unsupported(param, Kind.STRING, v);
+                unsupported(param, SearchParamKind.STRING, v);
             }
         }
 
@@ -423,7 +398,7 @@ public final class SearchParamExtractor {
                     period(param, t.getRepeat().getBoundsPeriod());
                 }
             } else {
-                unsupported(param, Kind.DATE, v);
+                unsupported(param, SearchParamKind.DATE, v);
             }
         }
 
@@ -460,7 +435,7 @@ public final class SearchParamExtractor {
                     references.add(new ReferenceEntry(p.name, null, null, url));
                 }
             } else {
-                unsupported(p.name, Kind.REFERENCE, v);
+                unsupported(p.name, SearchParamKind.REFERENCE, v);
             }
         }
 
@@ -492,7 +467,7 @@ public final class SearchParamExtractor {
                 }
             } else if (!(v instanceof SampledData)) {
                 // SampledData is listed by value-quantity but has no single value to index.
-                unsupported(param, Kind.QUANTITY, v);
+                unsupported(param, SearchParamKind.QUANTITY, v);
             }
         }
 
@@ -504,7 +479,7 @@ public final class SearchParamExtractor {
                     uris.add(new UriEntry(param, value));
                 }
             } else {
-                unsupported(param, Kind.URI, v);
+                unsupported(param, SearchParamKind.URI, v);
             }
         }
 
@@ -514,7 +489,7 @@ public final class SearchParamExtractor {
         }
     }
 
-    private void unsupported(String param, Kind kind, Base v) {
+    private void unsupported(String param, SearchParamKind kind, Base v) {
         reportOnce("type:" + param + ":" + kind + ":" + v.fhirType(),
                 () -> LOG.debug("No {} conversion for a {} value of search parameter {}", kind, v.fhirType(), param));
     }

@@ -12,7 +12,6 @@ import org.bulkfhir.core.export.ManifestWriter;
 import org.bulkfhir.core.fhir.OperationOutcomes;
 import org.bulkfhir.server.auth.AuditLog;
 import org.bulkfhir.server.auth.Principal;
-import org.bulkfhir.server.export.ExportConfig;
 import org.bulkfhir.server.export.ExportEngine;
 import org.bulkfhir.server.export.PollThrottle;
 import org.bulkfhir.server.export.Progress;
@@ -106,7 +105,7 @@ public final class StatusEndpoint {
             int asked = page == null ? 1 : page;
             job = hold.await(job, this::existing,
                     options.allowPartialManifests() ? () -> engine.jobs().pageHasNews(id, asked) : null,
-                    (j, t) -> Progress.remainingMillis(j, t, expectedRowsPerSecond()));
+                    (j, t) -> Progress.remainingMillis(j, t, engine.config().expectedRowsPerSecond()));
             now = System.currentTimeMillis();
         }
         String filesBase = urls.root(ex) + FileEndpoint.CONTEXT + "/" + id + "/";
@@ -213,12 +212,5 @@ public final class StatusEndpoint {
                 default -> "";
             };
         }
-    }
-
-    /** What the workers read per second when nothing else competes: the throttle, if set. */
-    private double expectedRowsPerSecond() {
-        ExportConfig c = engine.config();
-        return c.resourcesPerSecondPerWorker() > 0 ? (double) c.resourcesPerSecondPerWorker() * Math.max(1, c.workers())
-                : Progress.UNTHROTTLED_ROWS_PER_SECOND;
     }
 }
