@@ -69,7 +69,12 @@ class SearchParamExtractorTest {
     private static final String SNOMED = "http://snomed.info/sct";
     private static final String UCUM = "http://unitsofmeasure.org";
 
-    private final SearchParamExtractor extractor = new SearchParamExtractor();
+    final SearchParamExtractor extractor = new SearchParamExtractor();
+
+    /** The index under test; {@link JsonIndexerTest} computes it from the resource's JSON instead. */
+    ResourceIndex index(Resource resource) {
+        return extractor.extract(resource);
+    }
 
     // ------------------------------------------------------------ Observation
 
@@ -90,7 +95,7 @@ class SearchParamExtractorTest {
 
     @Test
     void observationCodeCategoryAndStatusAreTokens_S41() {
-        ResourceIndex ix = extractor.extract(weight());
+        ResourceIndex ix = index(weight());
 
         assertThat(tokens(ix, "code")).containsExactly(new TokenEntry("code", LOINC, "29463-7", "body weight"));
         assertThat(tokens(ix, "category")).containsExactly(new TokenEntry("category",
@@ -102,7 +107,7 @@ class SearchParamExtractorTest {
 
     @Test
     void observationValueQuantity_S41() {
-        ResourceIndex ix = extractor.extract(weight());
+        ResourceIndex ix = index(weight());
 
         assertThat(quantities(ix, "value-quantity"))
                 .containsExactly(new QuantityEntry("value-quantity", 72.5, UCUM, "kg", "kg"));
@@ -110,7 +115,7 @@ class SearchParamExtractorTest {
 
     @Test
     void observationDateCoversThePrecisionOfEffectiveDateTime_S41() {
-        ResourceIndex ix = extractor.extract(weight());
+        ResourceIndex ix = index(weight());
 
         assertThat(dates(ix, "date")).containsExactly(new DateEntry("date",
                 ms("2020-03-01T00:00:00Z"), ms("2020-03-01T23:59:59.999Z")));
@@ -121,13 +126,13 @@ class SearchParamExtractorTest {
         Observation o = weight();
         o.setEffective(new DateTimeType("2020-03-01T10:15:00+02:00"));
 
-        assertThat(dates(extractor.extract(o), "date")).containsExactly(new DateEntry("date",
+        assertThat(dates(index(o), "date")).containsExactly(new DateEntry("date",
                 ms("2020-03-01T08:15:00Z"), ms("2020-03-01T08:15:00.999Z")));
     }
 
     @Test
     void observationSubjectIsAReferenceAndPutsItInThePatientCompartment_S33() {
-        ResourceIndex ix = extractor.extract(weight());
+        ResourceIndex ix = index(weight());
 
         assertThat(refs(ix, "subject")).containsExactly(new ReferenceEntry("subject", "Patient", "p1", null));
         // `patient` is `subject.where(resolve() is Patient)`: resolve() must work without a database.
@@ -141,7 +146,7 @@ class SearchParamExtractorTest {
         Observation o = weight();
         o.setSubject(new Reference("Group/g1"));
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(refs(ix, "subject")).containsExactly(new ReferenceEntry("subject", "Group", "g1", null));
         assertThat(refs(ix, "patient")).isEmpty();
@@ -153,12 +158,12 @@ class SearchParamExtractorTest {
         Observation o = weight();
         o.addPerformer(new Reference("Practitioner/dr1"));
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
         assertThat(refs(ix, "performer")).containsExactly(new ReferenceEntry("performer", "Practitioner", "dr1", null));
         assertThat(ix.patientCompartments()).containsExactly("p1");
 
         o.addPerformer(new Reference("Patient/p2"));
-        assertThat(extractor.extract(o).patientCompartments()).containsExactlyInAnyOrder("p1", "p2");
+        assertThat(index(o).patientCompartments()).containsExactlyInAnyOrder("p1", "p2");
     }
 
     @Test
@@ -171,7 +176,7 @@ class SearchParamExtractorTest {
         o.addComponent().setValue(new Quantity(80).setSystem(UCUM).setCode("mm[Hg]"))
                 .getCode().addCoding().setSystem(LOINC).setCode("8462-4");
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(quantities(ix, "component-value-quantity")).extracting(QuantityEntry::value)
                 .containsExactlyInAnyOrder(120.0, 80.0);
@@ -187,7 +192,7 @@ class SearchParamExtractorTest {
         Observation o = weight();
         o.setValue(new SampledData().setOrigin(new Quantity(1)).setPeriod(10).setDimensions(1).setData("1 2 3"));
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(quantities(ix, "value-quantity")).isEmpty();
         assertThat(tokens(ix, "code")).hasSize(1);
@@ -203,7 +208,7 @@ class SearchParamExtractorTest {
         c.setSubject(new Reference("Patient/p1"));
         c.setOnset(new DateTimeType("2015-07-12T09:00:00Z"));
 
-        ResourceIndex ix = extractor.extract(c);
+        ResourceIndex ix = index(c);
 
         assertThat(tokens(ix, "code")).extracting(TokenEntry::system, TokenEntry::code, TokenEntry::text)
                 .containsExactly(tuple(SNOMED, "44054006", "diabetes mellitus type 2"));
@@ -220,7 +225,7 @@ class SearchParamExtractorTest {
         c.setAbatement(new Range().setLow(new Quantity(7).setSystem(UCUM).setCode("a"))
                 .setHigh(new Quantity(9).setSystem(UCUM).setCode("a")));
 
-        ResourceIndex ix = extractor.extract(c);
+        ResourceIndex ix = index(c);
 
         assertThat(quantities(ix, "onset-age")).containsExactly(new QuantityEntry("onset-age", 5, UCUM, "a", "years"));
         assertThat(quantities(ix, "abatement-age")).containsExactlyInAnyOrder(
@@ -234,7 +239,7 @@ class SearchParamExtractorTest {
         c.setId("c3");
         c.setCode(new CodeableConcept().setText("Headache"));
 
-        assertThat(tokens(extractor.extract(c), "code")).containsExactly(new TokenEntry("code", null, null, "headache"));
+        assertThat(tokens(index(c), "code")).containsExactly(new TokenEntry("code", null, null, "headache"));
     }
 
     @Test
@@ -244,7 +249,7 @@ class SearchParamExtractorTest {
         c.setCode(new CodeableConcept().setText("Sugar diabetes"));
         c.getCode().addCoding().setSystem(SNOMED).setCode("44054006");
 
-        assertThat(tokens(extractor.extract(c), "code"))
+        assertThat(tokens(index(c), "code"))
                 .containsExactly(new TokenEntry("code", SNOMED, "44054006", "sugar diabetes"));
     }
 
@@ -267,7 +272,7 @@ class SearchParamExtractorTest {
 
     @Test
     void patientNamesAreNormalizedAndKeptExact() {
-        ResourceIndex ix = extractor.extract(zoe());
+        ResourceIndex ix = index(zoe());
 
         assertThat(strings(ix, "given")).containsExactly(new StringEntry("given", "zoe", "Zoë"));
         assertThat(strings(ix, "family")).containsExactly(new StringEntry("family", "muller", "Müller"));
@@ -282,7 +287,7 @@ class SearchParamExtractorTest {
 
     @Test
     void patientBirthdateGenderIdentifierAndTelecom_S41() {
-        ResourceIndex ix = extractor.extract(zoe());
+        ResourceIndex ix = index(zoe());
 
         assertThat(dates(ix, "birthdate")).containsExactly(new DateEntry("birthdate",
                 ms("1970-01-01T00:00:00Z"), ms("1970-12-31T23:59:59.999Z")));
@@ -302,7 +307,7 @@ class SearchParamExtractorTest {
         p.addLink().setOther(new Reference("Patient/p-old"));
         p.addLink().setOther(new Reference("RelatedPerson/rp1"));
 
-        assertThat(extractor.extract(p).patientCompartments()).containsExactlyInAnyOrder("p1", "p-old");
+        assertThat(index(p).patientCompartments()).containsExactlyInAnyOrder("p1", "p-old");
     }
 
     @Test
@@ -311,7 +316,7 @@ class SearchParamExtractorTest {
         p.setId("long");
         p.addName().setFamily("É".repeat(250));
 
-        StringEntry e = strings(extractor.extract(p), "family").get(0);
+        StringEntry e = strings(index(p), "family").get(0);
 
         assertThat(e.exact()).hasSize(200).startsWith("ÉÉ");
         assertThat(e.normalized()).isEqualTo("e".repeat(200));
@@ -332,7 +337,7 @@ class SearchParamExtractorTest {
         m.setRequester(new Reference("Practitioner/dr1"));
         m.addDosageInstruction().setTiming(new Timing().addEvent(new Date(0)));
 
-        ResourceIndex ix = extractor.extract(m);
+        ResourceIndex ix = index(m);
 
         assertThat(tokens(ix, "status")).containsExactly(new TokenEntry("status", null, "active", null));
         assertThat(tokens(ix, "intent")).containsExactly(new TokenEntry("intent", null, "order", null));
@@ -357,7 +362,7 @@ class SearchParamExtractorTest {
         e.setPeriod(new Period().setStartElement(new DateTimeType("2020-01-01T10:00:00Z"))
                 .setEndElement(new DateTimeType("2020-01-01T10:30:00Z")));
 
-        ResourceIndex ix = extractor.extract(e);
+        ResourceIndex ix = index(e);
 
         assertThat(dates(ix, "date")).containsExactly(new DateEntry("date",
                 ms("2020-01-01T10:00:00Z"), ms("2020-01-01T10:30:00.999Z")));
@@ -374,7 +379,7 @@ class SearchParamExtractorTest {
         e.setId("e2");
         e.setPeriod(new Period().setStartElement(new DateTimeType("2020-01-01")));
 
-        assertThat(dates(extractor.extract(e), "date")).containsExactly(
+        assertThat(dates(index(e), "date")).containsExactly(
                 new DateEntry("date", ms("2020-01-01T00:00:00Z"), Long.MAX_VALUE));
     }
 
@@ -388,7 +393,7 @@ class SearchParamExtractorTest {
                 .setEndElement(new DateTimeType("2022-03")));
         cp.addActivity().getDetail().setScheduled(t);
 
-        assertThat(dates(extractor.extract(cp), "activity-date")).containsExactlyInAnyOrder(
+        assertThat(dates(index(cp), "activity-date")).containsExactlyInAnyOrder(
                 new DateEntry("activity-date", ms("2022-02-02T00:00:00Z"), ms("2022-02-02T23:59:59.999Z")),
                 new DateEntry("activity-date", ms("2022-01-01T00:00:00Z"), ms("2022-03-31T23:59:59.999Z")));
     }
@@ -403,7 +408,7 @@ class SearchParamExtractorTest {
         c.setBeneficiary(new Reference("Patient/p1"));
         c.addPayor(new Reference("Organization/org1"));
 
-        ResourceIndex ix = extractor.extract(c);
+        ResourceIndex ix = index(c);
 
         assertThat(refs(ix, "beneficiary")).containsExactly(new ReferenceEntry("beneficiary", "Patient", "p1", null));
         assertThat(refs(ix, "payor")).containsExactly(new ReferenceEntry("payor", "Organization", "org1", null));
@@ -417,7 +422,7 @@ class SearchParamExtractorTest {
         c.setBeneficiary(new Reference("Patient/child"));
         c.addPayor(new Reference("Patient/parent"));
 
-        assertThat(extractor.extract(c).patientCompartments()).containsExactlyInAnyOrder("child", "parent");
+        assertThat(index(c).patientCompartments()).containsExactlyInAnyOrder("child", "parent");
     }
 
     @Test
@@ -431,7 +436,7 @@ class SearchParamExtractorTest {
         c.setProvider(new Reference("Organization/org1"));
         c.setTotal(new Money().setValue(129.16).setCurrency("USD"));
 
-        ResourceIndex ix = extractor.extract(c);
+        ResourceIndex ix = index(c);
 
         assertThat(refs(ix, "patient")).containsExactly(new ReferenceEntry("patient", "Patient", "p1", null));
         assertThat(refs(ix, "provider")).containsExactly(new ReferenceEntry("provider", "Organization", "org1", null));
@@ -448,7 +453,7 @@ class SearchParamExtractorTest {
         inv.setId("inv1");
         inv.setTotalGross(new Money().setValue(129.16).setCurrency("USD"));
 
-        assertThat(quantities(extractor.extract(inv), "totalgross")).containsExactly(
+        assertThat(quantities(index(inv), "totalgross")).containsExactly(
                 new QuantityEntry("totalgross", 129.16, "urn:iso:std:iso:4217", "USD", "USD"));
     }
 
@@ -462,7 +467,7 @@ class SearchParamExtractorTest {
         o.getMeta().addSecurity("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "N", "normal");
         o.getMeta().addProfile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-vital-signs");
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(tokens(ix, "_tag")).containsExactly(
                 new TokenEntry("_tag", "http://example.org/tags", "synthetic", "synthetic data"));
@@ -483,7 +488,7 @@ class SearchParamExtractorTest {
         d.addContent().setAttachment(new Attachment().setContentType("application/pdf")
                 .setUrl("https://files.example.org/doc1.pdf"));
 
-        ResourceIndex ix = extractor.extract(d);
+        ResourceIndex ix = index(d);
 
         assertThat(ix.uris()).contains(new UriEntry("location", "https://files.example.org/doc1.pdf"));
         assertThat(tokens(ix, "contenttype")).containsExactly(new TokenEntry("contenttype", null, "application/pdf", null));
@@ -497,7 +502,7 @@ class SearchParamExtractorTest {
         Observation o = weight();
         o.setSubject(new Reference("https://other.example.org/fhir/Patient/p77/_history/3"));
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(refs(ix, "subject")).containsExactly(new ReferenceEntry("subject", "Patient", "p77",
                 "https://other.example.org/fhir/Patient/p77/_history/3"));
@@ -509,7 +514,7 @@ class SearchParamExtractorTest {
         Observation o = weight();
         o.setSubject(new Reference("Patient/p1/_history/4"));
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(refs(ix, "subject")).containsExactly(new ReferenceEntry("subject", "Patient", "p1", null));
         assertThat(ix.patientCompartments()).containsExactly("p1");
@@ -522,7 +527,7 @@ class SearchParamExtractorTest {
         o.addPerformer(new Reference().setIdentifier(new Identifier().setSystem("urn:npi").setValue("123")));
         o.addBasedOn(new Reference("urn:uuid:1c2a7a3e-3f3b-4a8e-9a57-0d5e3c1b2a99"));
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(refs(ix, "subject")).isEmpty();
         assertThat(refs(ix, "performer")).isEmpty();
@@ -538,7 +543,7 @@ class SearchParamExtractorTest {
         o.addPerformer(new Reference("Practitioner/dr1"));
         o.addPerformer(new Reference("Practitioner/dr1"));
 
-        ResourceIndex ix = extractor.extract(o);
+        ResourceIndex ix = index(o);
 
         assertThat(tokens(ix, "category")).hasSize(1);
         assertThat(refs(ix, "performer")).hasSize(1);
@@ -570,7 +575,7 @@ class SearchParamExtractorTest {
         for (String type : Fhir.r4().getResourceTypes()) {
             Resource r = org.hl7.fhir.r4.model.ResourceFactory.createResource(type);
             r.setId("x1");
-            ResourceIndex ix = extractor.extract(r);
+            ResourceIndex ix = index(r);
             assertThat(tokens(ix, "_id")).as(type).isEmpty();
         }
     }
@@ -630,7 +635,7 @@ class SearchParamExtractorTest {
         }
         for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
             Resource r = e.getResource();
-            ResourceIndex ix = extractor.extract(r);
+            ResourceIndex ix = index(r);
             indexed++;
             if (!(r.fhirType().equals("Practitioner") || r.fhirType().equals("Organization"))) {
                 assertThat(ix.patientCompartments()).as(r.fhirType() + "/" + r.getIdPart()).containsExactly(patientId);
@@ -672,7 +677,7 @@ class SearchParamExtractorTest {
         assertThat(resources).hasSizeGreaterThan(7);
         int aliased = 0;
         for (Resource r : resources) {
-            ResourceIndex derived = extractor.extract(r);
+            ResourceIndex derived = index(r);
             ResourceIndex evaluated = evaluating.extract(r);
             String what = r.fhirType() + "/" + r.getIdPart();
             assertThat(Set.copyOf(derived.references())).as(what).isEqualTo(Set.copyOf(evaluated.references()));
@@ -688,7 +693,7 @@ class SearchParamExtractorTest {
     // ------------------------------------------------------------ helpers
 
     /** A Synthea Bundle with its {@code urn:uuid:} references rewritten to {@code Type/id}, as the loader does. */
-    private static Bundle localBundle(Path file) throws IOException {
+    static Bundle localBundle(Path file) throws IOException {
         IParser parser = Fhir.r4().newJsonParser();
         String json = Files.readString(file);
         Bundle bundle = parser.parseResource(Bundle.class, json);
@@ -707,7 +712,7 @@ class SearchParamExtractorTest {
         return extractor.evaluate(r, path).stream().map(Base::primitiveValue).toList();
     }
 
-    private static Path syntheaSample() {
+    static Path syntheaSample() {
         String configured = System.getProperty("bulkfhir.shared.dir");
         if (configured != null) {
             Path p = Path.of(configured, "data", "synthea-sample");
