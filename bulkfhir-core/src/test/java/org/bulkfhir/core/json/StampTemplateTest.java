@@ -41,4 +41,22 @@ class StampTemplateTest {
         assertThat(stamp("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Zoë Ñandú 漢字\"}]}", "x"))
                 .endsWith(",\"name\":[{\"family\":\"Zoë Ñandú 漢字\"}]}");
     }
+
+    @Test
+    void readsTheSameTreeAsTheMapperInTheSamePass() throws Exception {
+        String in = "{\"resourceType\":\"Observation\",\"meta\":{\"tag\":[{\"code\":\"x\"}],\"versionId\":\"2\"},"
+                + "\"valueQuantity\":{\"value\":72.50},\"component\":[{\"valueInteger\":12345678901},{\"x\":null}],"
+                + "\"big\":123456789012345678901234567890,\"flag\":true,\"off\":false,\"note\":[\"Zoë\",\"a\\\"b\"]}";
+        StampTemplate.Read read = StampTemplate.read(in.getBytes(UTF_8));
+        assertThat(read.tree()).isEqualTo(Json.MAPPER.readTree(in));
+        assertThat(read.tree().path("valueQuantity").path("value").asText()).isEqualTo("72.50");
+    }
+
+    @Test
+    void rejectsWhatIsNotOneJsonObject() {
+        for (String bad : new String[] {"[1]", "{\"a\":1}{\"b\":2}", "{\"a\":", "\"text\""}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> StampTemplate.read(bad.getBytes(UTF_8)))
+                    .as(bad).isInstanceOf(java.io.IOException.class);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.bulkfhir.core.search.index;
 
 import java.util.Set;
 import org.bulkfhir.core.fhir.Fhir;
+import org.bulkfhir.core.fhir.FhirIds;
 import org.bulkfhir.core.search.index.ResourceIndex.ReferenceEntry;
 
 /** What a reference string points at, as the index stores it. */
@@ -46,7 +47,7 @@ final class ReferenceTargets {
             String type = path.substring(before + 1, slash);
             String id = path.substring(slash + 1);
             boolean shapeOk = absolute || before < 0;
-            if (shapeOk && isLogicalId(id) && RESOURCE_TYPES.contains(type)) {
+            if (shapeOk && FhirIds.isValid(id) && RESOURCE_TYPES.contains(type)) {
                 targetType = type;
                 targetId = id;
             }
@@ -61,21 +62,5 @@ final class ReferenceTargets {
     static String targetType(String reference) {
         ReferenceEntry e = parse("", reference);
         return e == null ? null : e.targetType();
-    }
-
-    /** {@code [A-Za-z0-9\-.]{1,64}}, checked by hand: a regex here showed up in profiles. */
-    private static boolean isLogicalId(String id) {
-        int n = id.length();
-        if (n == 0 || n > 64) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 }
