@@ -1,5 +1,7 @@
 package org.bulkfhir.core.search.index;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -149,9 +151,18 @@ final class IndexSink {
         }
     }
 
+    /**
+     * The collections are all of one class whatever their size ({@code List.copyOf} gives one class for
+     * up to two elements and another above), so the writer's loops over them stay monomorphic:
+     * the mix made the JIT recompile the row writer again and again during a load.
+     */
     ResourceIndex build() {
-        return new ResourceIndex(List.copyOf(tokens), List.copyOf(strings), List.copyOf(dates),
-                List.copyOf(references), List.copyOf(quantities), List.copyOf(uris), Set.copyOf(compartments));
+        return new ResourceIndex(list(tokens), list(strings), list(dates), list(references), list(quantities),
+                list(uris), Collections.unmodifiableSet(new LinkedHashSet<>(compartments)));
+    }
+
+    private static <T> List<T> list(Set<T> entries) {
+        return Collections.unmodifiableList(new ArrayList<>(entries));
     }
 
     static String blankToNull(String s) {
