@@ -3,6 +3,7 @@ package org.bulkfhir.core.search.index;
 import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import java.util.function.Supplier;
 import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.search.index.IndexPlan.Param;
 import org.bulkfhir.core.search.index.JsonBranch.Item;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.fhirpath.ExpressionNode;
 import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
 import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
@@ -121,8 +123,17 @@ public final class JsonIndexer {
 
     private synchronized ExpressionNode parse(String path) {
         if (parser == null) {
-            parser = new FHIRPathEngine(new HapiWorkerContext(ctx, new ModelTypeDefinitions(ctx)));
+            // Parsing needs no type definitions; an engine given none starts without scanning
+            // HAPI's whole model (seconds at the start of every load).
+            parser = new FHIRPathEngine(new HapiWorkerContext(ctx, new NoDefinitions(ctx)));
         }
         return parser.parse(path);
+    }
+
+    private record NoDefinitions(FhirContext getFhirContext) implements IValidationSupport {
+        @Override
+        public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
+            return List.of();
+        }
     }
 }

@@ -71,7 +71,8 @@ public final class SearchParamExtractor {
 
     private final FhirContext ctx;
     private final Set<String> resourceTypes;
-    private final HapiWorkerContext worker;
+    /** Built on first evaluation: it scans HAPI's whole R4 model, seconds a load does not need to wait for. */
+    private HapiWorkerContext worker;
     private final IHostApplicationServices host = new StubResolvingHost();
     private final ThreadLocal<FHIRPathEngine> engines;
     private final ConcurrentMap<String, Expr[]> plans = new ConcurrentHashMap<>();
@@ -91,7 +92,6 @@ public final class SearchParamExtractor {
         this.deriveAliases = deriveAliases;
         this.ctx = Fhir.r4();
         this.resourceTypes = Set.copyOf(ctx.getResourceTypes());
-        this.worker = new HapiWorkerContext(ctx, new ModelTypeDefinitions(ctx));
         this.engines = ThreadLocal.withInitial(this::newEngine);
     }
 
@@ -187,8 +187,15 @@ public final class SearchParamExtractor {
      * {@code combo-code} both contain {@code Observation.code}, evaluated once.
      */
 
+    private synchronized HapiWorkerContext worker() {
+        if (worker == null) {
+            worker = new HapiWorkerContext(ctx, new ModelTypeDefinitions(ctx));
+        }
+        return worker;
+    }
+
     private FHIRPathEngine newEngine() {
-        FHIRPathEngine engine = new FHIRPathEngine(worker);
+        FHIRPathEngine engine = new FHIRPathEngine(worker());
         engine.setHostServices(host);
         // As HAPI's own FhirPathR4 does: the R4 search-parameter paths are written for this.
         engine.setDoNotEnforceAsCaseSensitive(true);
