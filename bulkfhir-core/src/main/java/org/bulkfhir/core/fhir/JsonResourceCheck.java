@@ -6,7 +6,6 @@ import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeChildPrimitiveEnumerationDatatypeDefinition;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
-import ca.uhn.fhir.parser.DataFormatException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
@@ -142,7 +141,8 @@ public final class JsonResourceCheck {
         try {
             Object instance = type.newInstance(child.getInstanceConstructorArguments());
             ((IPrimitiveType<?>) instance).setValueAsString(text);
-        } catch (DataFormatException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // DataFormatException and IllegalArgumentException mostly; invalid XHTML comes wrapped in a plain one
             throw new InvalidResource("invalid " + typeName + " value at " + path);
         }
         if (codes != null && codes.size() < MAX_KNOWN_CODES) {

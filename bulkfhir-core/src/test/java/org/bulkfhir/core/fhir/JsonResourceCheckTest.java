@@ -32,7 +32,17 @@ class JsonResourceCheckTest {
                 "{\"resourceType\":\"Patient\",\"contained\":[{\"resourceType\":\"Organization\",\"id\":\"o\",\"active\":true}],"
                         + "\"managingOrganization\":{\"reference\":\"#o\"}}",
                 "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"birthDate\":\"2001-02-03\"}}]}",
-                "{\"resourceType\":\"Patient\",\"multipleBirthInteger\":2,\"extension\":[{\"url\":\"u\",\"valueDate\":\"2020-01\"}]}");
+                "{\"resourceType\":\"Patient\",\"multipleBirthInteger\":2,\"extension\":[{\"url\":\"u\",\"valueDate\":\"2020-01\"}]}",
+                // HAPI's parser tolerates values of the wrong JSON shape and empty ones
+                "{\"resourceType\":\"Patient\",\"birthDate\":{\"x\":1}}",
+                "{\"resourceType\":\"Patient\",\"birthDate\":[\"1970-01-01\"]}",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":\"abc\"}",
+                "{\"resourceType\":\"Patient\",\"name\":{\"family\":\"x\"}}",
+                "{\"resourceType\":\"Patient\",\"gender\":\"\"}",
+                "{\"resourceType\":\"Patient\",\"birthDate\":\"\"}",
+                "{\"resourceType\":\"Patient\",\"birthDate\":null}",
+                "{\"resourceType\":\"Patient\",\"id\":5}",
+                "{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"<div>no namespace</div>\"}}");
     }
 
     static List<String> rejected() {
@@ -48,6 +58,12 @@ class JsonResourceCheckTest {
                 "{\"resourceType\":\"Patient\",\"contained\":[{\"resourceType\":\"Organization\",\"id\":\"o\",\"active\":\"maybe\"}]}",
                 "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"birthDate\":\"2001-02-30x\"}}]}",
                 "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"u\",\"valueDate\":\"soon\"}]}",
+                "{\"resourceType\":\"Patient\",\"active\":1}",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{},\"valueQuantity\":{\"value\":true}}",
+                "{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"<p>not a div\"}}",
+                "{\"resourceType\":\"Patient\",\"contained\":[{\"id\":\"x\"}]}",
+                "{\"resourceType\":\"Patient\",\"contained\":[{\"resourceType\":\"Nope\"}]}",
+                "{\"resourceType\":\"Patient\",\"birthDate\":\"1970-01-01\",\"birthDate\":\"bad\"}",
                 "{\"resourceType\":\"Unicorn\"}",
                 "{\"id\":\"no-type\"}");
     }
