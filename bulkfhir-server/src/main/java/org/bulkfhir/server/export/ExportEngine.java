@@ -293,10 +293,17 @@ public final class ExportEngine implements AutoCloseable {
             String attempt = task.leaseOwner().substring(task.leaseOwner().lastIndexOf('-') + 1);
             try (NdjsonFileWriter out = new NdjsonFileWriter(output, job.id(), task.seq(), attempt,
                     config.fileSplitBytes())) {
+                long started = System.nanoTime();
                 var completion = runner.run(job, claim, out);
                 claim.check();
+                long ran = System.nanoTime();
                 boolean done = jobs.complete(task, completion, out::publish, System.currentTimeMillis(),
                         config.expiry().toMillis());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("export {} task {} ({}): {} resources, ran {} ms, completed {} ms", job.id(), task.seq(),
+                            task.kind(), completion.resources(), (ran - started) / 1_000_000,
+                            (System.nanoTime() - ran) / 1_000_000);
+                }
                 if (!done) {
                     LOG.info("export {} task {} was not completed here: its claim was lost or the job ended",
                             job.id(), task.seq());
