@@ -1,5 +1,6 @@
 package org.bulkfhir.server.export;
 
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bulkfhir.core.export.ExportRequest;
 import org.bulkfhir.core.export.InvalidExportRequestException;
+import org.bulkfhir.core.export.PatientCompartment;
 import org.bulkfhir.core.json.Json;
 import org.bulkfhir.server.export.output.LocalOutputStore;
 import org.bulkfhir.server.export.output.OutputStore;
@@ -83,6 +85,12 @@ public final class ExportEngine implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         long sweep = config.janitorInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
+        // Which types the Patient compartment holds is read from HAPI's definitions of every R4
+        // type, a scan of one to two seconds: done now, not by the first job's plan, whose
+        // first file would wait for it (S-43).
+        Thread warmUp = new Thread(() -> PatientCompartment.TYPES.size(), "bulkfhir-export-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         for (int i = 0; i < config.workers(); i++) {
             Thread t = new Thread(this::workLoop, "bulkfhir-export-worker-" + i);
             t.setDaemon(true);
