@@ -63,6 +63,8 @@ public final class JdbcResourceStore implements ResourceStore {
         Map<String, Current> current = lookupCurrent(c, writes);
         long[] pks = allocatePks(c, writes.size());
         List<WriteResult> results = new ArrayList<>(writes.size());
+        // Most versions of a transaction carry its own instant: formatted once, not per row.
+        String nowText = FhirInstant.format(now);
         try (PreparedStatement close = c.prepareStatement("UPDATE resource SET valid_to = ? WHERE pk = ?");
              PreparedStatement insert = c.prepareStatement(
                      "INSERT INTO resource (pk, res_type, res_id, version, last_updated, deleted, body) VALUES (?,?,?,?,?,?,?)");
@@ -88,7 +90,8 @@ public final class JdbcResourceStore implements ResourceStore {
                     close.addBatch();
                 }
                 boolean delete = w.kind() == Write.Kind.DELETE;
-                byte[] body = delete ? null : w.body().stamp(Integer.toString(version), FhirInstant.format(lastUpdated));
+                byte[] body = delete ? null : w.body().stamp(Integer.toString(version),
+                        lastUpdated == now ? nowText : FhirInstant.format(lastUpdated));
                 insert.setLong(1, pk);
                 insert.setString(2, w.type());
                 insert.setString(3, w.id());
