@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.bulkfhir.core.json.ResourceTypes;
 import org.bulkfhir.core.ndjson.NdjsonReader;
+import org.bulkfhir.store.Database;
 import org.bulkfhir.store.DeferredIndexes;
 import org.bulkfhir.store.InvalidResourceException;
 import org.bulkfhir.store.ResourceStore;
@@ -96,21 +97,23 @@ public final class Loader {
             return t;
         });
         boolean deferred = DeferredIndexes.deferIfEmpty(store.database());
-        try {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".ndjson") || name.endsWith(".ndjson.gz")) {
-                    loadNdjson(file, pool);
-                } else {
-                    loadJsonFile(file);
+        try (Database.BackgroundCheckpoints checkpoints = store.database().checkpointInBackground()) {
+            try {
+                for (Path file : files) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".ndjson") || name.endsWith(".ndjson.gz")) {
+                        loadNdjson(file, pool);
+                    } else {
+                        loadJsonFile(file);
+                    }
                 }
-            }
-        } finally {
-            pool.shutdownNow();
-            if (deferred) {
-                // Also after a failure: what was written stays searchable.
-                listener.buildingIndexes();
-                DeferredIndexes.rebuild(store.database());
+            } finally {
+                pool.shutdownNow();
+                if (deferred) {
+                    // Also after a failure: what was written stays searchable.
+                    listener.buildingIndexes();
+                    DeferredIndexes.rebuild(store.database());
+                }
             }
         }
         return new LoadSummary(writtenByType, written, rejected, List.copyOf(errors), List.copyOf(warnings), totalBytes,
