@@ -25,6 +25,7 @@ import org.bulkfhir.core.ndjson.NdjsonReader;
 import org.bulkfhir.store.Database;
 import org.bulkfhir.store.DeferredIndexes;
 import org.bulkfhir.store.InvalidResourceException;
+import org.bulkfhir.store.LoadedKeys;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.bundle.BundleOutcome;
 import org.bulkfhir.store.bundle.BundleProcessor;
@@ -66,6 +67,7 @@ public final class Loader {
     private final List<LoadSummary.LoadError> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<Write> pendingWrites = new ArrayList<>();
+    private final LoadedKeys loadedKeys = new LoadedKeys();
     private long pendingBytes;
     private long written;
     private long rejected;
@@ -268,7 +270,7 @@ public final class Loader {
 
     private void flushWrites() {
         if (!pendingWrites.isEmpty()) {
-            record(store.write(pendingWrites));
+            record(store.write(pendingWrites, loadedKeys));
             pendingWrites.clear();
         }
         bytesDone += pendingBytes;
