@@ -41,7 +41,10 @@ import org.bulkfhir.store.write.WriteResult;
  * in input order on the calling thread, a chunk of lines per transaction. At most a few chunks
  * are in flight and at most {@value #TRANSACTION_WRITES} resources wait for one transaction, so memory
  * stays bounded whatever the input size. Into an empty store, secondary indexes are built once at
- * the end rather than row by row ({@link DeferredIndexes}). An invalid line or entry is
+ * the end rather than row by row ({@link DeferredIndexes}). The single writer thread is the limit
+ * once preparing is cheap, so it is spared what it need not do: ids the load cannot have written
+ * yet are not looked up ({@link LoadedKeys}), and on SQLite a helper thread copies the WAL into
+ * the database file ({@link Database#checkpointInBackground()}). An invalid line or entry is
  * reported with its file and line and the rest still loads; a transaction Bundle is stored
  * whole or not at all.
  *
