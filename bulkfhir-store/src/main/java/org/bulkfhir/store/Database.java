@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -24,6 +25,9 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final HikariDataSource dataSource;
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    /** SQLite's default: a commit that leaves more pages than this in the WAL checkpoints it. */
+    private static final int AUTOCHECKPOINT_PAGES = 1000;
+    private volatile WalCheckpointer checkpointer;
 
     private Database(String jdbcUrl, Dialect dialect, HikariDataSource dataSource) {
         this.jdbcUrl = jdbcUrl;
@@ -149,40 +153,93 @@ public final class Database implements AutoCloseable {
      */
     public <T> T inWriteTransaction(String what, Transaction<T> work, Predicate<T> commit) {
         writeLock.lock();
+        WalCheckpointer background = checkpointer;
         try (Connection c = connection()) {
-            c.setAutoCommit(false);
-            Throwable failure = null;
+            if (background == null) {
+                return inTransaction(c, work, commit);
+            }
+            background.beforeTransaction();
+            autoCheckpoint(c, 0);
+            T result;
             try {
-                T result = work.run(c);
-                if (commit.test(result)) {
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
-                return result;
+                result = inTransaction(c, work, commit);
             } catch (SQLException | RuntimeException e) {
-                failure = e;
                 try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    // On a dropped connection the rollback fails too; keep the first failure, which says so.
-                    e.addSuppressed(rollback);
+                    autoCheckpoint(c, AUTOCHECKPOINT_PAGES);
+                } catch (SQLException restore) {
+                    e.addSuppressed(restore);
                 }
                 throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(true);
-                } catch (SQLException e) {
-                    if (failure == null) {
-                        throw e;
-                    }
-                    failure.addSuppressed(e);
-                }
             }
+            // The connection goes back to the pool checkpointing as SQLite's default has it.
+            autoCheckpoint(c, AUTOCHECKPOINT_PAGES);
+            background.committed();
+            return result;
         } catch (SQLException e) {
             throw new StoreException(what + ": " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private static <T> T inTransaction(Connection c, Transaction<T> work, Predicate<T> commit) throws SQLException {
+        c.setAutoCommit(false);
+        Throwable failure = null;
+        try {
+            T result = work.run(c);
+            if (commit.test(result)) {
+                c.commit();
+            } else {
+                c.rollback();
+            }
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                // On a dropped connection the rollback fails too; keep the first failure, which says so.
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * For the length of a bulk load on SQLite: write transactions no longer checkpoint the WAL
+     * themselves, a helper thread does after each commit ({@link WalCheckpointer}). Close to
+     * return to SQLite's own checkpoints. A no-op on PostgreSQL.
+     */
+    public BackgroundCheckpoints checkpointInBackground() {
+        if (dialect != Dialect.SQLITE) {
+            return () -> { };
+        }
+        WalCheckpointer started = new WalCheckpointer(this);
+        checkpointer = started;
+        return () -> {
+            checkpointer = null;
+            started.close();
+        };
+    }
+
+    /** The stretch of a bulk load during which a helper thread checkpoints; closing ends it. */
+    public interface BackgroundCheckpoints extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void autoCheckpoint(Connection c, int pages) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_autocheckpoint = " + pages);
         }
     }
 

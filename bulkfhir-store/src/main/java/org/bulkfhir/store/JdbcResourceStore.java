@@ -52,17 +52,40 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public List<WriteResult> write(List<Write> writes) {
+        return write(writes, null);
+    }
+
+    @Override
+    public List<WriteResult> write(List<Write> writes, LoadedKeys keys) {
         if (writes.isEmpty()) {
             return List.of();
         }
-        return db.inWriteTransaction("Writing to the database failed", c -> writeInTransaction(c, writes));
+        LoadedKeys known = db.dialect() == Dialect.SQLITE ? keys : null;
+        List<WriteResult> results;
+        try {
+            results = db.inWriteTransaction("Writing to the database failed", c -> writeInTransaction(c, writes, known));
+        } catch (RuntimeException e) {
+            if (known != null) {
+                known.failed();
+            }
+            throw e;
+        }
+        if (known != null) {
+            known.committed();
+        }
+        return results;
     }
 
-    private List<WriteResult> writeInTransaction(Connection c, List<Write> writes) throws SQLException {
+    private List<WriteResult> writeInTransaction(Connection c, List<Write> writes, LoadedKeys known) throws SQLException {
         long now = beginWrite(c);
-        Map<String, Current> current = lookupCurrent(c, writes);
+        if (known != null) {
+            beginLoadTransaction(c, writes, known);
+        }
+        Map<String, Current> current = lookupCurrent(c, writes, known);
         long[] pks = allocatePks(c, writes.size());
         List<WriteResult> results = new ArrayList<>(writes.size());
+        // Most versions of a transaction carry its own instant: formatted once, not per row.
+        String nowText = FhirInstant.format(now);
         try (PreparedStatement close = c.prepareStatement("UPDATE resource SET valid_to = ? WHERE pk = ?");
              PreparedStatement insert = c.prepareStatement(
                      "INSERT INTO resource (pk, res_type, res_id, version, last_updated, deleted, body) VALUES (?,?,?,?,?,?,?)");
@@ -88,7 +111,8 @@ public final class JdbcResourceStore implements ResourceStore {
                     close.addBatch();
                 }
                 boolean delete = w.kind() == Write.Kind.DELETE;
-                byte[] body = delete ? null : w.body().stamp(Integer.toString(version), FhirInstant.format(lastUpdated));
+                byte[] body = delete ? null : w.body().stamp(Integer.toString(version),
+                        lastUpdated == now ? nowText : FhirInstant.format(lastUpdated));
                 insert.setLong(1, pk);
                 insert.setString(2, w.type());
                 insert.setString(3, w.id());
@@ -104,6 +128,9 @@ public final class JdbcResourceStore implements ResourceStore {
                     groups.change(w.id(), delete ? List.of() : w.groupMembers(), lastUpdated);
                 }
                 current.put(key, new Current(pk, version, lastUpdated, delete));
+                if (known != null) {
+                    known.wrote(w.type(), w.id());
+                }
                 WriteResult.Outcome outcome = delete ? WriteResult.Outcome.DELETED
                         : exists ? WriteResult.Outcome.UPDATED : WriteResult.Outcome.CREATED;
                 results.add(new WriteResult(w.type(), w.id(), version, lastUpdated, outcome, body));
@@ -134,10 +161,39 @@ public final class JdbcResourceStore implements ResourceStore {
         return System.currentTimeMillis();
     }
 
-    private Map<String, Current> lookupCurrent(Connection c, List<Write> writes) throws SQLException {
+    /**
+     * Within a bulk load on SQLite: tells {@code known} this transaction's tick, and whether each
+     * type it writes for the first time is empty (the write lock is held, so nobody adds rows
+     * in between).
+     */
+    private static void beginLoadTransaction(Connection c, List<Write> writes, LoadedKeys known) throws SQLException {
+        long tick;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tick FROM store_clock")) {
+            rs.next();
+            tick = rs.getLong(1);
+        }
+        if (!known.begin(tick)) {
+            return;
+        }
+        try (PreparedStatement any = c.prepareStatement("SELECT 1 FROM resource WHERE res_type = ? LIMIT 1")) {
+            for (Write w : writes) {
+                if (!known.checked(w.type())) {
+                    any.setString(1, w.type());
+                    try (ResultSet rs = any.executeQuery()) {
+                        known.checkedType(w.type(), !rs.next());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The current versions of the writes' resources, but for those {@code known} says are new. */
+    private Map<String, Current> lookupCurrent(Connection c, List<Write> writes, LoadedKeys known) throws SQLException {
         Map<String, Set<String>> idsByType = new TreeMap<>();
         for (Write w : writes) {
-            idsByType.computeIfAbsent(w.type(), t -> new HashSet<>()).add(w.id());
+            if (known == null || !known.surelyNew(w.type(), w.id())) {
+                idsByType.computeIfAbsent(w.type(), t -> new HashSet<>()).add(w.id());
+            }
         }
         Map<String, Current> current = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : idsByType.entrySet()) {

@@ -15,6 +15,12 @@ public interface ResourceStore extends AutoCloseable {
     /** Applies the writes in one database transaction: all of them, or none. */
     List<WriteResult> write(List<Write> writes);
 
+    /**
+     * As {@link #write(List)}, as part of a bulk load that remembers in {@code keys} what it
+     * wrote, so that ids which cannot exist yet need not be looked up.
+     */
+    List<WriteResult> write(List<Write> writes, LoadedKeys keys);
+
     /** The current version, if the resource exists and is not deleted. */
     Optional<StoredResource> read(String type, String id);
 

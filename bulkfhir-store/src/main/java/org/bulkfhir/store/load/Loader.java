@@ -22,8 +22,10 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.bulkfhir.core.json.ResourceTypes;
 import org.bulkfhir.core.ndjson.NdjsonReader;
+import org.bulkfhir.store.Database;
 import org.bulkfhir.store.DeferredIndexes;
 import org.bulkfhir.store.InvalidResourceException;
+import org.bulkfhir.store.LoadedKeys;
 import org.bulkfhir.store.ResourceStore;
 import org.bulkfhir.store.bundle.BundleOutcome;
 import org.bulkfhir.store.bundle.BundleProcessor;
@@ -39,7 +41,10 @@ import org.bulkfhir.store.write.WriteResult;
  * in input order on the calling thread, a chunk of lines per transaction. At most a few chunks
  * are in flight and at most {@value #TRANSACTION_WRITES} resources wait for one transaction, so memory
  * stays bounded whatever the input size. Into an empty store, secondary indexes are built once at
- * the end rather than row by row ({@link DeferredIndexes}). An invalid line or entry is
+ * the end rather than row by row ({@link DeferredIndexes}). The single writer thread is the limit
+ * once preparing is cheap, so it is spared what it need not do: ids the load cannot have written
+ * yet are not looked up ({@link LoadedKeys}), and on SQLite a helper thread copies the WAL into
+ * the database file ({@link Database#checkpointInBackground()}). An invalid line or entry is
  * reported with its file and line and the rest still loads; a transaction Bundle is stored
  * whole or not at all.
  *
@@ -65,6 +70,7 @@ public final class Loader {
     private final List<LoadSummary.LoadError> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<Write> pendingWrites = new ArrayList<>();
+    private final LoadedKeys loadedKeys = new LoadedKeys();
     private long pendingBytes;
     private long written;
     private long rejected;
@@ -96,21 +102,23 @@ public final class Loader {
             return t;
         });
         boolean deferred = DeferredIndexes.deferIfEmpty(store.database());
-        try {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".ndjson") || name.endsWith(".ndjson.gz")) {
-                    loadNdjson(file, pool);
-                } else {
-                    loadJsonFile(file);
+        try (Database.BackgroundCheckpoints checkpoints = store.database().checkpointInBackground()) {
+            try {
+                for (Path file : files) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".ndjson") || name.endsWith(".ndjson.gz")) {
+                        loadNdjson(file, pool);
+                    } else {
+                        loadJsonFile(file);
+                    }
                 }
-            }
-        } finally {
-            pool.shutdownNow();
-            if (deferred) {
-                // Also after a failure: what was written stays searchable.
-                listener.buildingIndexes();
-                DeferredIndexes.rebuild(store.database());
+            } finally {
+                pool.shutdownNow();
+                if (deferred) {
+                    // Also after a failure: what was written stays searchable.
+                    listener.buildingIndexes();
+                    DeferredIndexes.rebuild(store.database());
+                }
             }
         }
         return new LoadSummary(writtenByType, written, rejected, List.copyOf(errors), List.copyOf(warnings), totalBytes,
@@ -265,7 +273,7 @@ public final class Loader {
 
     private void flushWrites() {
         if (!pendingWrites.isEmpty()) {
-            record(store.write(pendingWrites));
+            record(store.write(pendingWrites, loadedKeys));
             pendingWrites.clear();
         }
         bytesDone += pendingBytes;

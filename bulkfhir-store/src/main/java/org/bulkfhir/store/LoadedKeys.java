@@ -1,0 +1,67 @@
+package org.bulkfhir.store;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What a bulk load has written so far, so that its writes need no current-version lookup for ids
+ * that cannot exist yet: those of a type that had no rows when the load first wrote it, and that
+ * this load has not written ({@link KeyFilter}, whose "maybe" falls back to the lookup).
+ *
+ * <p>That holds only while nobody else writes: a server beside the load may create the same id.
+ * Every SQLite write transaction advances {@code store_clock} by one under the write lock, so a
+ * load transaction that does not find the tick one past its previous one knows another writer
+ * came in between, and from then on the load looks up every id. On PostgreSQL writers run
+ * concurrently and there is no such order; the store ignores these keys there.
+ */
+public final class LoadedKeys {
+    private final KeyFilter written = new KeyFilter();
+    private final Set<String> emptyTypes = new HashSet<>();
+    private final Set<String> checkedTypes = new HashSet<>();
+    private long lastTick = -1;
+    private long pendingTick = -1;
+    private boolean othersWrote;
+
+    /**
+     * Called in a write transaction with the tick it took: whether the load's view still holds.
+     */
+    boolean begin(long tick) {
+        if (lastTick >= 0 && tick != lastTick + 1) {
+            othersWrote = true;
+        }
+        pendingTick = tick;
+        return !othersWrote;
+    }
+
+    /** Whether {@code type} was checked in this load (whatever the answer). */
+    boolean checked(String type) {
+        return checkedTypes.contains(type);
+    }
+
+    /** Records whether {@code type} had rows when first checked, inside a write transaction. */
+    void checkedType(String type, boolean empty) {
+        checkedTypes.add(type);
+        if (empty) {
+            emptyTypes.add(type);
+        }
+    }
+
+    /** True when {@code type/id} surely has no version yet, so no lookup is needed. */
+    boolean surelyNew(String type, String id) {
+        return !othersWrote && emptyTypes.contains(type) && !written.mightContain(type, id);
+    }
+
+    void wrote(String type, String id) {
+        written.add(type, id);
+    }
+
+    /** The transaction committed: the next one must find the tick one further. */
+    void committed() {
+        lastTick = pendingTick;
+    }
+
+    /** The transaction failed: its tick is undone, so continuity can no longer be told. */
+    void failed() {
+        othersWrote = true;
+    }
+}
