@@ -2,6 +2,23 @@ package org.bulkfhir.core.fhir;
 
 /** FHIR logical ids. */
 public final class FhirIds {
+    /** The characters an id may hold, by ASCII code: a table lookup is cheaper than five comparisons. */
+    private static final boolean[] ALLOWED = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            ALLOWED[c] = true;
+        }
+        for (char c = 'A'; c <= 'Z'; c++) {
+            ALLOWED[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            ALLOWED[c] = true;
+        }
+        ALLOWED['-'] = true;
+        ALLOWED['.'] = true;
+    }
+
     private FhirIds() {
     }
 
@@ -16,8 +33,7 @@ public final class FhirIds {
         }
         for (int i = 0; i < n; i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-            if (!ok) {
+            if (c >= 128 || !ALLOWED[c]) {
                 return false;
             }
         }

@@ -55,8 +55,10 @@ public final class StampTemplate {
      * @throws IOException when it is not one JSON object
      */
     public static Read read(byte[] json) throws IOException {
-        byte[] compact = hasLineBreak(json) ? ResourceRewriter.compact(json) : json;
-        return new Read(compact);
+        Read read = new Read(json);
+        // Inside JSON strings line breaks must be escaped, so a raw one was between tokens; the
+        // parser counted them, which spares every NDJSON line (which has none) a scan of its own.
+        return read.lineBreaks ? new Read(ResourceRewriter.compact(json)) : read;
     }
 
     /** A resource read by {@link #read}: its tree, and where its template is cut. */
@@ -71,6 +73,8 @@ public final class StampTemplate {
         private int fieldCount;
         private int[] meta = new int[8];
         private int metaCount;
+        /** Whether the input had line breaks between its tokens. */
+        private final boolean lineBreaks;
 
         private Read(byte[] json) throws IOException {
             this.json = json;
@@ -102,6 +106,7 @@ public final class StampTemplate {
                 if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
                     throw new IOException("malformed resource JSON");
                 }
+                this.lineBreaks = p.currentLocation().getLineNr() > 1;
             }
         }
 
@@ -239,16 +244,6 @@ public final class StampTemplate {
         out[at++] = '"';
         System.arraycopy(tail, 0, out, at, tail.length);
         return out;
-    }
-
-    private static boolean hasLineBreak(byte[] json) {
-        // Inside JSON strings line breaks must be escaped, so a raw one is always between tokens.
-        for (byte b : json) {
-            if (b == '\n' || b == '\r') {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static int offset(JsonParser p) {
