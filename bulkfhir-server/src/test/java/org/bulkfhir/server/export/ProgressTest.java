@@ -46,4 +46,22 @@ class ProgressTest {
         assertThat(Progress.remainingMillis(running(0, 100, 0), 1_000, 100)).isEqualTo(1_000);
         assertThat(Progress.remainingMillis(running(0, 100, 1), 1_000, 0)).isEqualTo(99_000);
     }
+
+    /**
+     * S-43, S-47: a Patient or Group job (no planned rows) counts its progress in tasks, and its
+     * first tasks are small: until half are done its time left is unknown, so a held poll answers
+     * as soon as it has a file to list.
+     */
+    @Test
+    void aPatientJobsTimeLeftIsUnknownUntilHalfItsTasksAreDone() {
+        assertThat(Progress.remainingMillis(patientJob(27, 2), 100, 100_000)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Progress.remainingMillis(patientJob(4, 1), 100, 100_000)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Progress.remainingMillis(patientJob(4, 2), 100, 100_000)).isEqualTo(100);
+        assertThat(Progress.remainingMillis(patientJob(4, 3), 300, 100_000)).isEqualTo(100);
+    }
+
+    private static JobRow patientJob(int tasksTotal, int tasksDone) {
+        return new JobRow("j", "c", "patient", null, "/Patient/$export", "application/fhir+ndjson", null, null, null, 0,
+                JobStatus.RUNNING, 0L, 0L, null, null, null, tasksTotal, tasksDone, 0, 0, 0, null);
+    }
 }
