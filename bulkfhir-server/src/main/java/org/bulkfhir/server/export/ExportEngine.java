@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.bulkfhir.core.export.ExportOptions;
 import org.bulkfhir.core.export.ExportRequest;
 import org.bulkfhir.core.export.InvalidExportRequestException;
 import org.bulkfhir.core.export.PatientCompartment;
@@ -85,10 +86,13 @@ public final class ExportEngine implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         long sweep = config.janitorInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
-        // Which types the Patient compartment holds is read from HAPI's definitions of every R4
-        // type, a scan of one to two seconds: done now, not by the first job's plan, whose
-        // first file would wait for it (S-43).
-        Thread warmUp = new Thread(() -> PatientCompartment.TYPES.size(), "bulkfhir-export-warm-up");
+        // What the first kick-off and the first plan would otherwise set up while their client
+        // waits (S-43): the Patient-compartment types are read from HAPI's definitions of every
+        // R4 type, a scan of one to two seconds, and the shared JSON mapper takes a few tenths.
+        Thread warmUp = new Thread(() -> {
+            PatientCompartment.TYPES.size();
+            ExportOptions.fromJson(ExportOptions.NONE.withPatients(List.of("warm-up")).toJson());
+        }, "bulkfhir-export-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
         for (int i = 0; i < config.workers(); i++) {
