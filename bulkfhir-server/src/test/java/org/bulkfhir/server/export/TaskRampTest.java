@@ -19,8 +19,8 @@ class TaskRampTest {
 
     @Test
     void startsAtAThirtySecondAndDoublesToTheFullSize() {
-        assertThat(sizes(new TaskRamp(500), 10)).containsExactly(3, 6, 12, 24, 48, 96, 192, 384, 500, 500);
-        assertThat(sizes(new TaskRamp(50_000), 9)).containsExactly(390, 780, 1560, 3120, 6240, 12_480, 24_960, 49_920, 50_000);
+        assertThat(sizes(new TaskRamp(500), 8)).containsExactly(15, 30, 60, 120, 240, 480, 500, 500);
+        assertThat(sizes(new TaskRamp(50_000), 7)).containsExactly(1562, 3124, 6248, 12_496, 24_992, 49_984, 50_000);
     }
 
     @Test
@@ -36,5 +36,11 @@ class TaskRampTest {
         assertThat(sizes(TaskRamp.forTotal(500, 500, 4), 1)).containsExactly(125);
         assertThat(sizes(TaskRamp.forTotal(500, 501, 2), 2)).containsExactly(3, 6);
         assertThat(sizes(TaskRamp.forTotal(500, 0, 2), 1)).containsExactly(3);
+    }
+
+    /** S-43: a Patient or Group job starts smaller than a system one; its first batch is cold work. */
+    @Test
+    void patientBatchesStartAtOneHundredTwentyEighth() {
+        assertThat(sizes(TaskRamp.forTotal(500, 10_000, 2), 9)).containsExactly(3, 6, 12, 24, 48, 96, 192, 384, 500);
     }
 }
