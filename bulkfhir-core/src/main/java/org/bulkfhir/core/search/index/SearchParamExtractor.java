@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Computes the {@link ResourceIndex} of a resource: the values of every token, string, date,
  * reference, quantity and uri search parameter HAPI defines for its R4 type, and the Patient
- * compartments it belongs to. The store runs it at write time; the client runs it, restricted
- * to the parameters a {@code _typeFilter} names, to check a server's output (C-18), so both
- * sides see the same values.
+ * compartments it belongs to, from a HAPI model of it. The client runs it, restricted to the
+ * parameters a {@code _typeFilter} names, to check a server's output (C-18); the store indexes from
+ * the JSON tree instead ({@link JsonIndexer}, held to this extractor by a differential test) and
+ * runs this one only for the types whose paths need the model, so both sides see the same values.
  *
  * <p>Each parameter's FHIRPath expression is split into its top-level union branches, each
  * parsed once per resource type and the parsed tree reused for every resource; a branch
