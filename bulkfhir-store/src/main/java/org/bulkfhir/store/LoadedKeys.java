@@ -1,7 +1,7 @@
 package org.bulkfhir.store;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What a bulk load has written so far, so that its writes need no current-version lookup for ids
@@ -16,8 +16,8 @@ import java.util.Set;
  */
 public final class LoadedKeys {
     private final KeyFilter written = new KeyFilter();
-    private final Set<String> emptyTypes = new HashSet<>();
-    private final Set<String> checkedTypes = new HashSet<>();
+    /** Per type the load has checked: whether it had no rows then. */
+    private final Map<String, Boolean> emptyWhenChecked = new HashMap<>();
     private long lastTick = -1;
     private long pendingTick = -1;
     private boolean othersWrote;
@@ -35,20 +35,17 @@ public final class LoadedKeys {
 
     /** Whether {@code type} was checked in this load (whatever the answer). */
     boolean checked(String type) {
-        return checkedTypes.contains(type);
+        return emptyWhenChecked.containsKey(type);
     }
 
     /** Records whether {@code type} had rows when first checked, inside a write transaction. */
     void checkedType(String type, boolean empty) {
-        checkedTypes.add(type);
-        if (empty) {
-            emptyTypes.add(type);
-        }
+        emptyWhenChecked.put(type, empty);
     }
 
     /** True when {@code type/id} surely has no version yet, so no lookup is needed. */
     boolean surelyNew(String type, String id) {
-        return !othersWrote && emptyTypes.contains(type) && !written.mightContain(type, id);
+        return !othersWrote && emptyWhenChecked.getOrDefault(type, false) && !written.mightContain(type, id);
     }
 
     void wrote(String type, String id) {

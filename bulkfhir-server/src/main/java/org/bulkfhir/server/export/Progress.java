@@ -48,10 +48,6 @@ public record Progress(String text, int retryAfterSeconds) {
     }
 
     /**
-     * How long a running job will still take, extrapolated from its progress so far; unknown
-     * (Long.MAX_VALUE) until it has been planned and made some progress.
-     */
-    /**
      * The smaller of the extrapolation and the planned rows left at {@code rowsPerSecond}. Right
      * after planning the extrapolation is mostly noise: the first task is a small one, and a
      * 35,000-resource job that ended 0.5 s later was estimated at a minute, so its client was
@@ -73,6 +69,10 @@ public record Progress(String text, int retryAfterSeconds) {
         return Math.min(extrapolated, byRate);
     }
 
+    /**
+     * How long a running job will still take, extrapolated from its progress so far; unknown
+     * (Long.MAX_VALUE) until it has been planned and made some progress.
+     */
     public static long remainingMillis(JobRow job, long now) {
         if (job.status() != JobStatus.RUNNING || job.startedAt() == null || job.tasksDone() == 0) {
             return Long.MAX_VALUE;

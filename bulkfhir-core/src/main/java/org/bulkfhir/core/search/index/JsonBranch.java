@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.RuntimeChildChoiceDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +44,6 @@ final class JsonBranch {
     }
 
     private static final Set<String> ROOTS = Set.of("Resource", "DomainResource");
-    private static final Set<String> QUANTITY_TYPES =
-            Set.of("Quantity", "Age", "Count", "Distance", "Duration", "SimpleQuantity", "MoneyQuantity");
 
     private final Step[] steps;
 
@@ -209,7 +208,7 @@ final class JsonBranch {
 
     private static boolean isA(BaseRuntimeElementDefinition<?> t, String name) {
         return t.getName().equalsIgnoreCase(name)
-                || (name.equalsIgnoreCase("Quantity") && QUANTITY_TYPES.contains(t.getName()));
+                || (name.equalsIgnoreCase("Quantity") && JsonValues.QUANTITIES.contains(t.getName()));
     }
 
     /** Navigates to member {@code name}: for a choice element, every {@code name<Type>} JSON key. */
@@ -288,7 +287,7 @@ final class JsonBranch {
     }
 
     private static Set<BaseRuntimeElementDefinition<?>> identitySet(List<BaseRuntimeElementDefinition<?>> types) {
-        Set<BaseRuntimeElementDefinition<?>> set = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<BaseRuntimeElementDefinition<?>> set = Collections.newSetFromMap(new IdentityHashMap<>());
         set.addAll(types);
         return set;
     }

@@ -3,6 +3,7 @@ package org.bulkfhir.core.search.index;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition.ChildTypeEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Set;
 import org.bulkfhir.core.search.index.IndexPlan.Param;
 import org.bulkfhir.core.search.index.JsonBranch.Item;
@@ -14,7 +15,8 @@ import org.hl7.fhir.r4.model.IdType;
  * {@link IndexSink}. A value of a type a kind has no conversion for gives nothing, as there.
  */
 final class JsonValues {
-    private static final Set<String> QUANTITIES =
+    /** Quantity and the types derived from it, whose values read alike (and which {@code as Quantity} keeps). */
+    static final Set<String> QUANTITIES =
             Set.of("Quantity", "Age", "Count", "Distance", "Duration", "SimpleQuantity", "MoneyQuantity");
     private static final Set<String> URIS = Set.of("uri", "url", "canonical", "oid", "uuid");
     private static final Set<String> DATES = Set.of("date", "dateTime", "instant");
@@ -55,7 +57,7 @@ final class JsonValues {
                 boolean any = false;
                 JsonNode codings = n.get("coding");
                 if (codings != null) {
-                    for (JsonNode c : codings.isArray() ? codings : java.util.List.of(codings)) {
+                    for (JsonNode c : codings.isArray() ? codings : List.of(codings)) {
                         if (c.isObject()) {
                             any |= sink.coding(param, text(c, "system"), text(c, "code"), text(c, "display"), ccText);
                         }
@@ -127,7 +129,7 @@ final class JsonValues {
         } else if (type.equals("Timing")) {
             JsonNode events = n.get("event");
             if (events != null) {
-                for (JsonNode e : events.isArray() ? events : java.util.List.of(events)) {
+                for (JsonNode e : events.isArray() ? events : List.of(events)) {
                     sink.date(param, emptyToNull(primitive(e)));
                 }
             }
