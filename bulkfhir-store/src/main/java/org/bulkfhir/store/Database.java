@@ -182,6 +182,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} as one transaction on its own connection without taking the
+     * {@link #writeLock()}, so that PostgreSQL can run several side by side. Not for SQLite
+     * writes, which must queue on the lock.
+     */
+    public <T> T inConcurrentTransaction(String what, Transaction<T> work) {
+        try (Connection c = connection()) {
+            return inTransaction(c, work, result -> true);
+        } catch (SQLException e) {
+            throw new StoreException(what + ": " + e.getMessage(), e);
+        }
+    }
+
     private static <T> T inTransaction(Connection c, Transaction<T> work, Predicate<T> commit) throws SQLException {
         c.setAutoCommit(false);
         Throwable failure = null;

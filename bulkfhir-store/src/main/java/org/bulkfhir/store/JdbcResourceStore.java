@@ -60,20 +60,36 @@ public final class JdbcResourceStore implements ResourceStore {
         if (writes.isEmpty()) {
             return List.of();
         }
-        LoadedKeys known = db.dialect() == Dialect.SQLITE ? keys : null;
+        LoadedKeys known = keys;
         List<WriteResult> results;
         try {
             results = db.inWriteTransaction("Writing to the database failed", c -> writeInTransaction(c, writes, known));
         } catch (RuntimeException e) {
-            if (known != null) {
-                known.failed();
+            if (known == null) {
+                throw e;
             }
-            throw e;
+            known.failed();
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // On PostgreSQL another writer created an id this load took for new; now that the
+            // load looks up every id, the same writes become updates of what that writer stored.
+            results = db.inWriteTransaction("Writing to the database failed", c -> writeInTransaction(c, writes, known));
         }
         if (known != null) {
             known.committed();
         }
         return results;
+    }
+
+    /** PostgreSQL's unique_violation, where the store's unique index on versions caught a clash. */
+    private boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return db.dialect() == Dialect.POSTGRESQL;
+            }
+        }
+        return false;
     }
 
     private List<WriteResult> writeInTransaction(Connection c, List<Write> writes, LoadedKeys known) throws SQLException {
@@ -162,17 +178,22 @@ public final class JdbcResourceStore implements ResourceStore {
     }
 
     /**
-     * Within a bulk load on SQLite: tells {@code known} this transaction's tick, and whether each
-     * type it writes for the first time is empty (the write lock is held, so nobody adds rows
-     * in between).
+     * Within a bulk load: tells {@code known} that a transaction begins (on SQLite with its tick),
+     * and whether each type it writes for the first time is empty. On SQLite the write lock is
+     * held, so nobody adds rows in between; on PostgreSQL somebody may, and the unique index on
+     * versions turns such a clash into the unique violation {@link #write} retries on.
      */
-    private static void beginLoadTransaction(Connection c, List<Write> writes, LoadedKeys known) throws SQLException {
-        long tick;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tick FROM store_clock")) {
-            rs.next();
-            tick = rs.getLong(1);
-        }
-        if (!known.begin(tick)) {
+    private void beginLoadTransaction(Connection c, List<Write> writes, LoadedKeys known) throws SQLException {
+        if (db.dialect() == Dialect.SQLITE) {
+            long tick;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT tick FROM store_clock")) {
+                rs.next();
+                tick = rs.getLong(1);
+            }
+            if (!known.begin(tick)) {
+                return;
+            }
+        } else if (!known.beginConcurrent()) {
             return;
         }
         try (PreparedStatement any = c.prepareStatement("SELECT 1 FROM resource WHERE res_type = ? LIMIT 1")) {

@@ -12,7 +12,10 @@ import java.util.Map;
  * Every SQLite write transaction advances {@code store_clock} by one under the write lock, so a
  * load transaction that does not find the tick one past its previous one knows another writer
  * came in between, and from then on the load looks up every id. On PostgreSQL writers run
- * concurrently and there is no such order; the store ignores these keys there.
+ * concurrently and there is no such order, so nothing is known in advance: a clash shows up when
+ * the load inserts a first version that another writer has stored already (the unique index on
+ * versions refuses it), and the store then rolls back, calls {@link #failed} and writes the same
+ * transaction again with lookups.
  */
 public final class LoadedKeys {
     private final KeyFilter written = new KeyFilter();
@@ -30,6 +33,11 @@ public final class LoadedKeys {
             othersWrote = true;
         }
         pendingTick = tick;
+        return !othersWrote;
+    }
+
+    /** Called in a PostgreSQL write transaction: whether the load's view still holds. */
+    boolean beginConcurrent() {
         return !othersWrote;
     }
 
