@@ -63,7 +63,7 @@ public final class JdbcResourceStore implements ResourceStore {
         LoadedKeys known = keys;
         List<WriteResult> results;
         try {
-            results = db.inWriteTransaction("Writing to the database failed", c -> writeInTransaction(c, writes, known));
+            results = writeTransaction(writes, known);
         } catch (RuntimeException e) {
             if (known == null) {
                 throw e;
@@ -74,12 +74,23 @@ public final class JdbcResourceStore implements ResourceStore {
             }
             // On PostgreSQL another writer created an id this load took for new; now that the
             // load looks up every id, the same writes become updates of what that writer stored.
-            results = db.inWriteTransaction("Writing to the database failed", c -> writeInTransaction(c, writes, known));
+            results = writeTransaction(writes, known);
         }
         if (known != null) {
             known.committed();
         }
         return results;
+    }
+
+    /**
+     * A load's writes on PostgreSQL skip this process's write lock: the load writes on several
+     * connections at once, each its own ids (see {@link org.bulkfhir.store.load.Loader}).
+     */
+    private List<WriteResult> writeTransaction(List<Write> writes, LoadedKeys known) {
+        String what = "Writing to the database failed";
+        return known != null && db.dialect() == Dialect.POSTGRESQL
+                ? db.inConcurrentTransaction(what, c -> writeInTransaction(c, writes, known))
+                : db.inWriteTransaction(what, c -> writeInTransaction(c, writes, known));
     }
 
     /** PostgreSQL's unique_violation, where the store's unique index on versions caught a clash. */

@@ -16,6 +16,9 @@ import java.util.Map;
  * the load inserts a first version that another writer has stored already (the unique index on
  * versions refuses it), and the store then rolls back, calls {@link #failed} and writes the same
  * transaction again with lookups.
+ *
+ * <p>Thread-safe: on PostgreSQL a load writes on several connections at once (each its own ids),
+ * and they share what was checked and written.
  */
 public final class LoadedKeys {
     private final KeyFilter written = new KeyFilter();
@@ -28,7 +31,7 @@ public final class LoadedKeys {
     /**
      * Called in a write transaction with the tick it took: whether the load's view still holds.
      */
-    boolean begin(long tick) {
+    synchronized boolean begin(long tick) {
         if (lastTick >= 0 && tick != lastTick + 1) {
             othersWrote = true;
         }
@@ -37,36 +40,38 @@ public final class LoadedKeys {
     }
 
     /** Called in a PostgreSQL write transaction: whether the load's view still holds. */
-    boolean beginConcurrent() {
+    synchronized boolean beginConcurrent() {
         return !othersWrote;
     }
 
     /** Whether {@code type} was checked in this load (whatever the answer). */
-    boolean checked(String type) {
+    synchronized boolean checked(String type) {
         return emptyWhenChecked.containsKey(type);
     }
 
     /** Records whether {@code type} had rows when first checked, inside a write transaction. */
-    void checkedType(String type, boolean empty) {
-        emptyWhenChecked.put(type, empty);
+    synchronized void checkedType(String type, boolean empty) {
+        // Two connections may check the same type; the first answer was given before any of this
+        // load's rows of it existed, a later one may count them.
+        emptyWhenChecked.putIfAbsent(type, empty);
     }
 
     /** True when {@code type/id} surely has no version yet, so no lookup is needed. */
-    boolean surelyNew(String type, String id) {
+    synchronized boolean surelyNew(String type, String id) {
         return !othersWrote && emptyWhenChecked.getOrDefault(type, false) && !written.mightContain(type, id);
     }
 
-    void wrote(String type, String id) {
+    synchronized void wrote(String type, String id) {
         written.add(type, id);
     }
 
     /** The transaction committed: the next one must find the tick one further. */
-    void committed() {
+    synchronized void committed() {
         lastTick = pendingTick;
     }
 
     /** The transaction failed: its tick is undone, so continuity can no longer be told. */
-    void failed() {
+    synchronized void failed() {
         othersWrote = true;
     }
 }

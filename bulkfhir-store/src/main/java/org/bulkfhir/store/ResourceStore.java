@@ -17,7 +17,8 @@ public interface ResourceStore extends AutoCloseable {
 
     /**
      * As {@link #write(List)}, as part of a bulk load that remembers in {@code keys} what it
-     * wrote, so that ids which cannot exist yet need not be looked up.
+     * wrote, so that ids which cannot exist yet need not be looked up. On PostgreSQL such writes
+     * may run on several threads at once, provided no two of them write the same resource.
      */
     List<WriteResult> write(List<Write> writes, LoadedKeys keys);
 

@@ -24,6 +24,7 @@ import org.bulkfhir.core.json.ResourceTypes;
 import org.bulkfhir.core.ndjson.NdjsonReader;
 import org.bulkfhir.store.Database;
 import org.bulkfhir.store.DeferredIndexes;
+import org.bulkfhir.store.Dialect;
 import org.bulkfhir.store.InvalidResourceException;
 import org.bulkfhir.store.LoadedKeys;
 import org.bulkfhir.store.ResourceStore;
@@ -38,9 +39,10 @@ import org.bulkfhir.store.write.WriteResult;
  * them such as a Synthea output folder.
  *
  * <p>Parsing, validation and index extraction run on a pool of threads; database writes happen
- * in input order on the calling thread, a chunk of lines per transaction. At most a few chunks
- * are in flight and at most {@value #TRANSACTION_WRITES} resources wait for one transaction, so memory
- * stays bounded whatever the input size. Into an empty store, secondary indexes are built once at
+ * in input order, up to {@value #TRANSACTION_WRITES} resources per transaction, on the calling
+ * thread or, on PostgreSQL, on a few connections side by side that each take their share of the
+ * resources ({@link WriteLanes}). At most a few chunks are prepared ahead and at most two
+ * transactions' worth of resources wait, so memory stays bounded whatever the input size. Into an empty store, secondary indexes are built once at
  * the end rather than row by row ({@link DeferredIndexes}). The single writer thread is the limit
  * once preparing is cheap, so it is spared what it need not do: ids the load cannot have written
  * yet are not looked up ({@link LoadedKeys}), and on SQLite a helper thread copies the WAL into
@@ -59,6 +61,8 @@ public final class Loader {
      * transaction rather than once per chunk; 10,000 is where the gain flattens here.
      */
     private static final int TRANSACTION_WRITES = 10_000;
+    /** At most this many PostgreSQL connections write a load side by side ({@link WriteLanes}). */
+    private static final int MAX_LANES = 4;
 
     private final ResourceStore store;
     private final ResourcePreparer preparer;
@@ -69,9 +73,8 @@ public final class Loader {
     private final Map<String, Long> writtenByType = new TreeMap<>();
     private final List<LoadSummary.LoadError> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
-    private final List<Write> pendingWrites = new ArrayList<>();
     private final LoadedKeys loadedKeys = new LoadedKeys();
-    private long pendingBytes;
+    private WriteLanes lanes;
     private long written;
     private long rejected;
     private long bytesDone;
@@ -102,8 +105,11 @@ public final class Loader {
             return t;
         });
         boolean deferred = DeferredIndexes.deferIfEmpty(store.database());
+        int laneCount = store.database().dialect() == Dialect.POSTGRESQL ? Math.min(threads, MAX_LANES) : 1;
         try (Database.BackgroundCheckpoints checkpoints = store.database().checkpointInBackground()) {
-            try {
+            // The lanes close (their last transactions end) before the indexes are built.
+            try (WriteLanes writeLanes = new WriteLanes(store, loadedKeys, laneCount, TRANSACTION_WRITES, this::committed)) {
+                lanes = writeLanes;
                 for (Path file : files) {
                     String name = file.getFileName().toString();
                     if (name.endsWith(".ndjson") || name.endsWith(".ndjson.gz")) {
@@ -184,7 +190,7 @@ public final class Loader {
             for (Future<Prepared> f = ready.take(); f != END_OF_FILE; f = ready.take()) {
                 writePrepared(f);
             }
-            flushWrites();
+            lanes.flush();
             Exception failure = readFailure.get();
             if (failure != null) {
                 throw new IOException("Reading " + file.getFileName() + " failed: " + failure.getMessage()
@@ -264,20 +270,13 @@ public final class Loader {
             throw new IOException(e.getCause());
         }
         prepared.errors().forEach(this::reject);
-        pendingWrites.addAll(prepared.writes());
-        pendingBytes += prepared.bytes();
-        if (pendingWrites.size() >= TRANSACTION_WRITES) {
-            flushWrites();
-        }
+        // Progress counts a chunk's bytes once it is handed over, its resources once committed.
+        bytesDone += prepared.bytes();
+        lanes.add(prepared.writes());
     }
 
-    private void flushWrites() {
-        if (!pendingWrites.isEmpty()) {
-            record(store.write(pendingWrites, loadedKeys));
-            pendingWrites.clear();
-        }
-        bytesDone += pendingBytes;
-        pendingBytes = 0;
+    private void committed(List<WriteResult> results) {
+        record(results);
         listener.progress(written, rejected, Math.min(bytesDone, totalBytes), totalBytes);
     }
 
