@@ -267,12 +267,31 @@ final class BenchCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------ the runs
 
+    /** What {@code [base]/metadata} answers: its FHIR version, or the HTTP status when it fails. */
+    static String capabilityStatement(Http http, URI base) throws IOException, InterruptedException {
+        URI metadata = URI.create(base.toString().replaceAll("/+$", "") + "/metadata");
+        HttpResponse<byte[]> r = http.send(Http.Call.get(metadata).header("Accept", "application/fhir+json"),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            return "HTTP " + r.statusCode();
+        }
+        try {
+            return "FHIR " + Json.MAPPER.readTree(r.body()).path("fhirVersion").asText("version not stated");
+        } catch (IOException e) {
+            return "HTTP 200, not JSON";
+        }
+    }
+
     private void runExports(Http http, URI base, Path exports, JobTimes times, ProcessSampler sampler, Path population)
             throws Exception {
         ExportRun exporter = new ExportRun(http, base, parallel, gzip);
         deleteTree(exports);
         report.note("client.parallel", Integer.toString(parallel));
         report.note("client.acceptEncoding", gzip ? "gzip" : "identity");
+        // Through the same client as the exports: shows that a FHIR server answers, and takes the
+        // client's own first-request start-up (HTTP client, class loading, JIT: 0.2-0.5 s in a cold
+        // JVM on two busy cores) out of the first export's figures, which are about the server.
+        report.note("server.capabilityStatement", capabilityStatement(http, base));
 
         ExportRun.Result system = run(exporter, new ExportRun.Spec("system", ExportLevel.SYSTEM, List.of(), List.of(),
                 true), exports, times, sampler);
