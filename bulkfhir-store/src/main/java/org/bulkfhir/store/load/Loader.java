@@ -283,6 +283,19 @@ public final class Loader {
     // ---------------------------------------------------------------- JSON files
 
     private void loadJsonFile(Path file) throws IOException {
+        try {
+            loadWholeJsonFile(file);
+        } catch (OutOfMemoryError e) {
+            // Everything the file took is garbage again once this frame is left, so the message gets out.
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            throw new IOException(file.getFileName() + " does not fit in this JVM's heap (" + heapMb + " MB): a Bundle "
+                    + "is read whole, and needs about 20 times its size. Give the JVM more (e.g. JAVA_OPTS=-Xmx"
+                    + Math.max(2, 2 * ((heapMb >> 10) + 1)) + "g) or split the Bundle into NDJSON files; the files "
+                    + "before it were loaded");
+        }
+    }
+
+    private void loadWholeJsonFile(Path file) throws IOException {
         byte[] json;
         try (InputStream in = open(file)) {
             json = in.readAllBytes();
