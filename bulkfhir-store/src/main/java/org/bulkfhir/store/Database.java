@@ -183,6 +183,24 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * After a bulk load on PostgreSQL: gives the planner statistics of the store's tables now,
+     * not when autovacuum gets to them (a minute later, or never where it is off). Without them
+     * a {@code _typeFilter} export right after loading 1,000 patients took 110 s instead of
+     * 0.1 s. SQLite's queries are planned without statistics by design, so it is left alone.
+     */
+    public void refreshPlannerStatistics() {
+        if (dialect != Dialect.POSTGRESQL) {
+            return;
+        }
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            s.execute("ANALYZE resource, idx_compartment, idx_token, idx_string, idx_date, idx_reference, idx_quantity, "
+                    + "idx_uri, group_member");
+        } catch (SQLException e) {
+            throw new StoreException("Could not update the planner statistics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Runs {@code work} as one transaction on its own connection without taking the
      * {@link #writeLock()}, so that PostgreSQL can run several side by side. Not for SQLite
      * writes, which must queue on the lock.

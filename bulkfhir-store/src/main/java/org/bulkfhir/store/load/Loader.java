@@ -125,6 +125,9 @@ public final class Loader {
                     listener.buildingIndexes();
                     DeferredIndexes.rebuild(store.database());
                 }
+                if (written > 0) {
+                    store.database().refreshPlannerStatistics();
+                }
             }
         }
         return new LoadSummary(writtenByType, written, rejected, List.copyOf(errors), List.copyOf(warnings), totalBytes,
