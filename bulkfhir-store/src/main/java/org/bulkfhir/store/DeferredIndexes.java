@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,10 +102,9 @@ public final class DeferredIndexes {
     /**
      * PostgreSQL builds indexes of one table side by side too (CREATE INDEX takes a lock that
      * does not conflict with itself), so each core gets a connection that takes the next index,
-     * biggest first. A single sort per index had one core of two idle during the rebuild.
+     * biggest table first. A single sort per index had one core of two idle during the rebuild.
      */
     private static void buildSideBySide(Database db, Map<String, String> deferred) {
-        Queue<Map.Entry<String, String>> next = new ConcurrentLinkedQueue<>(biggestTableFirst(db, deferred));
         int builders = Math.max(1, Math.min(deferred.size(), Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(builders, r -> {
             Thread t = new Thread(r, "bulkfhir-index-build");
@@ -116,17 +113,11 @@ public final class DeferredIndexes {
         });
         try {
             List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < builders; i++) {
-                running.add(pool.submit(() -> {
-                    for (Map.Entry<String, String> e = next.poll(); e != null; e = next.poll()) {
-                        String name = e.getKey();
-                        String definition = e.getValue();
-                        db.inConcurrentTransaction("Could not build the index " + name,
-                                c -> build(c, Dialect.POSTGRESQL, name, definition));
-                    }
-                }));
+            for (Map.Entry<String, String> e : biggestTableFirst(db, deferred)) {
+                running.add(pool.submit(() -> db.inConcurrentTransaction("Could not build the index " + e.getKey(),
+                        c -> build(c, Dialect.POSTGRESQL, e.getKey(), e.getValue()))));
             }
-            StoreException failure = null;
+            RuntimeException failure = null;
             for (Future<?> f : running) {
                 try {
                     f.get();
@@ -134,7 +125,7 @@ public final class DeferredIndexes {
                     RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
                             : new StoreException("Could not build the search indexes: " + e.getCause(), e.getCause());
                     if (failure == null) {
-                        failure = cause instanceof StoreException se ? se : new StoreException(cause.getMessage(), cause);
+                        failure = cause;
                     } else {
                         failure.addSuppressed(cause);
                     }

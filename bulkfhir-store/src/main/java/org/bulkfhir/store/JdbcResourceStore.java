@@ -60,24 +60,23 @@ public final class JdbcResourceStore implements ResourceStore {
         if (writes.isEmpty()) {
             return List.of();
         }
-        LoadedKeys known = keys;
         List<WriteResult> results;
         try {
-            results = writeTransaction(writes, known);
+            results = writeTransaction(writes, keys);
         } catch (RuntimeException e) {
-            if (known == null) {
+            if (keys == null) {
                 throw e;
             }
-            known.failed();
+            keys.failed();
             if (!isUniqueViolation(e)) {
                 throw e;
             }
             // On PostgreSQL another writer created an id this load took for new; now that the
             // load looks up every id, the same writes become updates of what that writer stored.
-            results = writeTransaction(writes, known);
+            results = writeTransaction(writes, keys);
         }
-        if (known != null) {
-            known.committed();
+        if (keys != null) {
+            keys.committed();
         }
         return results;
     }

@@ -42,10 +42,10 @@ import org.bulkfhir.store.write.WriteResult;
  * in input order, up to {@value #TRANSACTION_WRITES} resources per transaction, on the calling
  * thread or, on PostgreSQL, on a few connections side by side that each take their share of the
  * resources ({@link WriteLanes}). At most a few chunks are prepared ahead and at most two
- * transactions' worth of resources wait, so memory stays bounded whatever the input size. Into an empty store, secondary indexes are built once at
- * the end rather than row by row ({@link DeferredIndexes}). The single writer thread is the limit
- * once preparing is cheap, so it is spared what it need not do: ids the load cannot have written
- * yet are not looked up ({@link LoadedKeys}), and on SQLite a helper thread copies the WAL into
+ * transactions' worth of resources wait, so memory stays bounded whatever the input size. Into
+ * an empty store, secondary indexes are built once at the end rather than row by row
+ * ({@link DeferredIndexes}). The writers are the limit once preparing is cheap, so they are
+ * spared what they need not do: ids the load cannot have written yet are not looked up ({@link LoadedKeys}), and on SQLite a helper thread copies the WAL into
  * the database file ({@link Database#checkpointInBackground()}). An invalid line or entry is
  * reported with its file and line and the rest still loads; a transaction Bundle is stored
  * whole or not at all.
