@@ -27,6 +27,10 @@ class BenchCommandTest {
         assertThat(loaded).isEqualTo(f.path("generate.resources").asLong()).isPositive();
         assertThat(f.path("system.resources").asLong()).isEqualTo(loaded);
         assertThat(f.path("check.systemExportMatchesLoad").asText()).isEqualTo("true");
+        // The warm-up export (Patient and Encounter) ran first and is not set against the ceilings.
+        assertThat(f.path("warmUp.resources").asLong()).isPositive().isLessThan(loaded);
+        assertThat(f.has("warmUp.exportOfFileCopy")).isFalse();
+        assertThat(f.has("system.exportOfFileCopy")).isTrue();
         // Every 10th of 20 patients, each exported with its own Patient resource.
         assertThat(f.path("group.cohortPatients").asInt()).isEqualTo(2);
         assertThat(f.path("patient.resources").asLong()).isPositive().isLessThanOrEqualTo(loaded);

@@ -35,13 +35,32 @@ public final class Ceilings {
         }
     }
 
-    /** Copies every {@code .ndjson} file of {@code dir} into {@code scratch} and deletes the copies. */
+    /**
+     * Copies every {@code .ndjson} file of {@code dir} into {@code scratch} {@link #TRIES} times,
+     * deleting the copies after each, and keeps the fastest pass. One pass swung from 0.3 to 2.2
+     * GB/s between runs on the same VM, with the write-back of earlier runs' files; a ceiling is
+     * what the machine can do at best, so the best pass is the one that says it.
+     */
     public static Rate fileCopy(Path dir, Path scratch, boolean kernel) throws IOException {
         Files.createDirectories(scratch);
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.getFileName().toString().endsWith(".ndjson")).sorted().toList();
         }
+        Rate best = null;
+        for (int i = 0; i < TRIES; i++) {
+            Rate pass = copyOnce(files, scratch, kernel);
+            if (best == null || pass.mbps() > best.mbps()) {
+                best = pass;
+            }
+        }
+        return best;
+    }
+
+    /** Passes of each ceiling measurement; the best counts. */
+    static final int TRIES = 3;
+
+    private static Rate copyOnce(List<Path> files, Path scratch, boolean kernel) throws IOException {
         long bytes = 0;
         long t0 = System.nanoTime();
         byte[] buf = new byte[BUFFER];
@@ -73,14 +92,15 @@ public final class Ceilings {
     }
 
     /**
-     * Downloads {@code url} into nothing, twice, and keeps the faster: the first run also warms
-     * the connection and the JIT, which the exports had the benefit of too.
+     * Downloads {@code url} into nothing {@link #TRIES} times and keeps the fastest: the first run
+     * also warms the connection and the JIT, which the exports had the benefit of too, and one
+     * download of a single file came out below the rate of the exports' own downloads.
      */
     public static Rate httpDownload(URI url, boolean gzip) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(20)).build();
         Rate best = null;
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < TRIES; i++) {
             HttpRequest request = HttpRequest.newBuilder(url).header("Accept", "application/fhir+ndjson")
                     .header("Accept-Encoding", gzip ? "gzip" : "identity").build();
             long t0 = System.nanoTime();
