@@ -2,10 +2,21 @@ package org.bulkfhir.core.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.parser.IParser;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bulkfhir.core.fhir.Fhir;
 import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.search.LocalMatcher.Verdict;
+import org.bulkfhir.core.search.index.SearchParamExtractorTest;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -187,5 +198,50 @@ class LocalMatcherTest {
         String invalid = OBSERVATION.replace("\"2020-03-15\"", "\"15/03/2020\"");
         assertThat(verdict(invalid, "Observation?code=x")).isEqualTo(Verdict.CANNOT_CHECK);
         assertThat(verdict("{\"resourceType\":\"Observation\",", "Observation?code=x")).isEqualTo(Verdict.CANNOT_CHECK);
+    }
+
+    /**
+     * Resources are judged from their JSON tree, as the store indexes them; the HAPI model and
+     * FHIRPath, which the filter used before, must give the same verdict on every resource of the
+     * Synthea sample (and on the hand-written ones when the sample is not beside the project).
+     */
+    @Test
+    void judgingFromJsonAgreesWithTheHapiModel_C18() throws IOException {
+        List<byte[]> lines = new ArrayList<>();
+        Path dir = SearchParamExtractorTest.syntheaSample();
+        if (dir != null) {
+            IParser parser = Fhir.r4().newJsonParser();
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().matches("[A-Z][a-z]+_[A-Z].*\\.json"))
+                        .sorted().limit(5).toList()) {
+                    for (Bundle.BundleEntryComponent e : SearchParamExtractorTest.localBundle(f).getEntry()) {
+                        e.getResource().setId(e.getFullUrl());
+                        lines.add(parser.encodeResourceToString(e.getResource()).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        for (String r : List.of(OBSERVATION, ENCOUNTER, OBSERVATION.replace("laboratory", "vital-signs"),
+                ENCOUNTER.replace("AMB", "EMER"))) {
+            lines.add(r.replace("\n", "").getBytes(StandardCharsets.UTF_8));
+        }
+        LocalMatcher m = new LocalMatcher(TypeFilterSet.parse(List.of(
+                "Observation?category=laboratory&date=ge2015", "Observation?code=8302-2,29463-7&value-quantity=gt50",
+                "Encounter?class=AMB&date=lt2018", "Encounter?subject=Patient/p1&status=in-progress",
+                "Condition?clinical-status=resolved", "Procedure?date=ge2019-01-01", "Immunization?vaccine-code=140",
+                "MedicationRequest?status=active&intent=order", "DiagnosticReport?category=LAB&issued=ge2017",
+                "Claim?use=claim&created=ge2016", "ExplanationOfBenefit?status=active"), NOW));
+        Map<Verdict, Integer> seen = new EnumMap<>(Verdict.class);
+        for (byte[] line : lines) {
+            String type = LocalMatcher.typeOf(line);
+            Verdict fromJson = m.test(type, line);
+            if (fromJson == Verdict.MATCHES || fromJson == Verdict.DOES_NOT_MATCH) {
+                assertThat(m.testThroughModel(line)).as(new String(line, StandardCharsets.UTF_8)).isEqualTo(fromJson);
+            }
+            seen.merge(fromJson, 1, Integer::sum);
+        }
+        int least = dir == null ? 2 : 50;
+        assertThat(seen.getOrDefault(Verdict.MATCHES, 0)).isGreaterThanOrEqualTo(least);
+        assertThat(seen.getOrDefault(Verdict.DOES_NOT_MATCH, 0)).isGreaterThanOrEqualTo(least);
     }
 }

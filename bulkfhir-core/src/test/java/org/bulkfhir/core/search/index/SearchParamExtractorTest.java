@@ -64,7 +64,7 @@ import org.junit.jupiter.api.Test;
  * The index rows behind {@code _typeFilter} (S-41) and Patient/Group-level export through the
  * Patient compartment (S-33, IG §4.10).
  */
-class SearchParamExtractorTest {
+public class SearchParamExtractorTest {
     private static final String LOINC = "http://loinc.org";
     private static final String SNOMED = "http://snomed.info/sct";
     private static final String UCUM = "http://unitsofmeasure.org";
@@ -692,7 +692,7 @@ class SearchParamExtractorTest {
     // ------------------------------------------------------------ helpers
 
     /** A Synthea Bundle with its {@code urn:uuid:} references rewritten to {@code Type/id}, as the loader does. */
-    static Bundle localBundle(Path file) throws IOException {
+    public static Bundle localBundle(Path file) throws IOException {
         IParser parser = Fhir.r4().newJsonParser();
         String json = Files.readString(file);
         Bundle bundle = parser.parseResource(Bundle.class, json);
@@ -711,7 +711,7 @@ class SearchParamExtractorTest {
         return extractor.evaluate(r, path).stream().map(Base::primitiveValue).toList();
     }
 
-    static Path syntheaSample() {
+    public static Path syntheaSample() {
         String configured = System.getProperty("bulkfhir.shared.dir");
         if (configured != null) {
             Path p = Path.of(configured, "data", "synthea-sample");
