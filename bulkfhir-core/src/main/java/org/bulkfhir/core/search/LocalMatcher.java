@@ -55,10 +55,13 @@ public final class LocalMatcher {
 
     private final TypeFilterSet filters;
     private final Map<String, Set<String>> paramsByType = new HashMap<>();
-    private volatile SearchParamExtractor extractor;
-    private volatile JsonIndexer indexer;
+    private volatile Indexers indexers;
     private final JsonResourceCheck check = new JsonResourceCheck();
     private final ThreadLocal<IParser> parsers = ThreadLocal.withInitial(LocalMatcher::newParser);
+
+    /** The HAPI-model extractor and the JSON indexer that falls back on it. */
+    private record Indexers(SearchParamExtractor model, JsonIndexer json) {
+    }
 
     public LocalMatcher(TypeFilterSet filters) {
         this.filters = filters;
@@ -66,28 +69,15 @@ public final class LocalMatcher {
     }
 
     /** Built on first use: the FHIRPath context takes a while, and many exports never meet a checked type. */
-    private SearchParamExtractor extractor() {
-        SearchParamExtractor e = extractor;
-        if (e == null) {
-            synchronized (this) {
-                e = extractor;
-                if (e == null) {
-                    e = new SearchParamExtractor();
-                    extractor = e;
-                }
-            }
-        }
-        return e;
-    }
-
-    private JsonIndexer indexer() {
-        JsonIndexer i = indexer;
+    private Indexers indexers() {
+        Indexers i = indexers;
         if (i == null) {
             synchronized (this) {
-                i = indexer;
+                i = indexers;
                 if (i == null) {
-                    i = new JsonIndexer(extractor(), paramsByType);
-                    indexer = i;
+                    SearchParamExtractor model = new SearchParamExtractor();
+                    i = new Indexers(model, new JsonIndexer(model, paramsByType));
+                    indexers = i;
                 }
             }
         }
@@ -119,10 +109,10 @@ public final class LocalMatcher {
         }
         JsonNode idNode = tree.get("id");
         String id = idNode == null ? null : idNode.asText();
-        if (id == null || !indexer().indexesFromJson(type)) {
+        if (id == null || !indexers().json().indexesFromJson(type)) {
             return testThroughModel(json);
         }
-        ResourceIndex ix = indexer().index(tree, type, id, () -> parse(json));
+        ResourceIndex ix = indexers().json().index(tree, type, id, () -> parse(json));
         JsonNode lastUpdated = tree.path("meta").get("lastUpdated");
         return matches(type, ix, id, lastUpdated == null ? null : DateRanges.range(lastUpdated.asText()))
                 ? Verdict.MATCHES : Verdict.DOES_NOT_MATCH;
@@ -155,7 +145,7 @@ public final class LocalMatcher {
 
     private boolean matches(Resource resource) {
         String type = resource.fhirType();
-        ResourceIndex ix = extractor().extract(resource, paramsByType.get(type));
+        ResourceIndex ix = indexers().model().extract(resource, paramsByType.get(type));
         String id = resource.getIdElement().getIdPart();
         long[] lastUpdated = resource.hasMeta() && resource.getMeta().hasLastUpdatedElement()
                 ? DateRanges.range(resource.getMeta().getLastUpdatedElement().getValueAsString()) : null;
