@@ -117,7 +117,11 @@ public final class Database implements AutoCloseable {
         try {
             Files.createDirectories(path.getParent());
         } catch (java.io.IOException e) {
-            throw new StoreException("Cannot create the data directory " + path.getParent() + ": " + e.getMessage(), e);
+            // A FileSystemException's message is only the path; its reason or kind says what went wrong.
+            String why = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                    : e instanceof java.nio.file.FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
+            throw new StoreException("Cannot create the data directory " + path.getParent() + " (" + why
+                    + "); give a folder this user can write to", e);
         }
         if (Files.exists(path)) {
             return;
