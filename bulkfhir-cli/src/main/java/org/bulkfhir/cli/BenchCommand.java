@@ -53,6 +53,10 @@ import picocli.CommandLine.Option;
                         + "and the server's peak heap and RSS. One figure per line; --json writes them all. With "
                         + "--server URL only the client half runs, against any Bulk Data server."})
 final class BenchCommand implements Callable<Integer> {
+    /** The run that warms the server and client up; not one of the measured exports. */
+    static final String WARM_UP = "warmUp";
+    /** About 8% of the population's resources: enough calls for the JIT to compile the export's hot paths. */
+    private static final List<String> WARM_UP_TYPES = List.of("Patient", "Encounter");
     static final long SEED = 42;
     static final String COHORT = "bench-cohort";
     static final String TYPE_FILTER = "Observation?category=laboratory&date=ge2020";
@@ -104,10 +108,6 @@ final class BenchCommand implements Callable<Integer> {
 
     private BenchReport report;
     private final Map<String, ExportRun.Result> results = new LinkedHashMap<>();
-    /** The run that warms the server and client up; not one of the measured exports. */
-    static final String WARM_UP = "warmUp";
-    /** About 8% of the population's resources: enough calls for the JIT to compile the export's hot paths. */
-    private static final List<String> WARM_UP_TYPES = List.of("Patient", "Encounter");
     private Boolean partialManifests;
 
     @Override

@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  */
 public final class Ceilings {
     private static final int BUFFER = 1 << 16;
+    /** Passes of each ceiling measurement; the best counts. */
+    static final int TRIES = 3;
 
     private Ceilings() {
     }
@@ -56,9 +58,6 @@ public final class Ceilings {
         }
         return best;
     }
-
-    /** Passes of each ceiling measurement; the best counts. */
-    static final int TRIES = 3;
 
     private static Rate copyOnce(List<Path> files, Path scratch, boolean kernel) throws IOException {
         long bytes = 0;
