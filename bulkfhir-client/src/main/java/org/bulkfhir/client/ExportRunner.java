@@ -221,15 +221,12 @@ public final class ExportRunner {
     /** The job failed on the server: nothing of this run can be completed, so none of it is left behind. */
     private void discard() {
         // A state saved after the files are removed would make the folder look resumable.
-        Future<?> saving = kickOffSaved;
-        if (saving != null) {
-            try {
-                saving.get();
-            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
-                // Nothing was saved; nothing to remove either.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            awaitKickOffSaved();
+        } catch (IOException | java.util.concurrent.CancellationException ignored) {
+            // Nothing was saved; nothing to remove either.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (pool != null) {
             pool.shutdownNow();

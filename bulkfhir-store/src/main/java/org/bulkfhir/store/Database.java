@@ -2,6 +2,7 @@ package org.bulkfhir.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -118,8 +119,8 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(path.getParent());
         } catch (java.io.IOException e) {
             // A FileSystemException's message is only the path; its reason or kind says what went wrong.
-            String why = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                    : e instanceof java.nio.file.FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
+            String why = !(e instanceof FileSystemException fse) ? e.getMessage()
+                    : fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName();
             throw new StoreException("Cannot create the data directory " + path.getParent() + " (" + why
                     + "); give a folder this user can write to", e);
         }

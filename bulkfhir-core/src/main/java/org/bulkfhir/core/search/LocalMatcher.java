@@ -109,10 +109,11 @@ public final class LocalMatcher {
         }
         JsonNode idNode = tree.get("id");
         String id = idNode == null ? null : idNode.asText();
-        if (id == null || !indexers().json().indexesFromJson(type)) {
+        JsonIndexer indexer = indexers().json();
+        if (id == null || !indexer.indexesFromJson(type)) {
             return testThroughModel(json);
         }
-        ResourceIndex ix = indexers().json().index(tree, type, id, () -> parse(json));
+        ResourceIndex ix = indexer.index(tree, type, id, () -> parse(json));
         JsonNode lastUpdated = tree.path("meta").get("lastUpdated");
         return matches(type, ix, id, lastUpdated == null ? null : DateRanges.range(lastUpdated.asText()))
                 ? Verdict.MATCHES : Verdict.DOES_NOT_MATCH;
@@ -145,6 +146,9 @@ public final class LocalMatcher {
 
     private boolean matches(Resource resource) {
         String type = resource.fhirType();
+        if (!checks(type)) {
+            return true;
+        }
         ResourceIndex ix = indexers().model().extract(resource, paramsByType.get(type));
         String id = resource.getIdElement().getIdPart();
         long[] lastUpdated = resource.hasMeta() && resource.getMeta().hasLastUpdatedElement()
@@ -152,12 +156,9 @@ public final class LocalMatcher {
         return matches(type, ix, id, lastUpdated);
     }
 
+    /** Whether the index of a resource of a checked type matches one of its type's queries. */
     private boolean matches(String type, ResourceIndex ix, String id, long[] lastUpdated) {
-        List<SearchQuery> queries = filters.checkable().get(type);
-        if (queries == null) {
-            return true;
-        }
-        for (SearchQuery q : queries) {
+        for (SearchQuery q : filters.checkable().get(type)) {
             if (QueryEvaluator.matches(q, ix, id, lastUpdated)) {
                 return true;
             }

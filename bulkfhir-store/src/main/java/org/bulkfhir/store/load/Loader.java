@@ -45,8 +45,9 @@ import org.bulkfhir.store.write.WriteResult;
  * transactions' worth of resources wait, so memory stays bounded whatever the input size. Into
  * an empty store, secondary indexes are built once at the end rather than row by row
  * ({@link DeferredIndexes}). The writers are the limit once preparing is cheap, so they are
- * spared what they need not do: ids the load cannot have written yet are not looked up ({@link LoadedKeys}), and on SQLite a helper thread copies the WAL into
- * the database file ({@link Database#checkpointInBackground()}). An invalid line or entry is
+ * spared what they need not do: ids the load cannot have written yet are not looked up
+ * ({@link LoadedKeys}), and on SQLite a helper thread copies the WAL into the database file
+ * ({@link Database#checkpointInBackground()}). An invalid line or entry is
  * reported with its file and line and the rest still loads; a transaction Bundle is stored
  * whole or not at all.
  *
