@@ -458,6 +458,7 @@ public final class ExportRunner {
                 entry.done = true;
                 entry.lines = r.lines();
                 entry.bytes = r.bytes();
+                entry.crc32c = r.crc32c();
                 entry.sha256 = r.sha256();
                 entry.partialBytes = 0;
                 entry.localFilter = counts;

@@ -229,16 +229,19 @@ class ExportRunnerTest {
         assertThat(s.resources()).isEqualTo(403);
     }
 
-    /** C-29: the manifest's count, and our size/sha256 extension, are checked; a wrong file is never kept. */
+    /** C-29: the manifest's count, and our size/CRC-32C/SHA-256 extensions, are checked; a wrong file is never kept. */
     @Test
     void filesThatDoNotVerifyAreRejected() throws Exception {
         byte[] content = BulkStub.ndjson("Patient", 4, "p");
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(content);
+        String crc32c = String.format("%08X", crc.getValue());
         String url = server.addFile("p.ndjson", content);
         BulkStub.ManifestBuilder good = new BulkStub.ManifestBuilder();
         good.output.add("{\"type\":\"Patient\",\"url\":\"" + url + "\",\"count\":4,\"extension\":{"
                 + "\"https://bulkfhir.org/file-size\":" + content.length + ",\"https://bulkfhir.org/sha256\":\"" + sha
-                + "\",\"https://example.org/unknown\":{\"x\":1}}}");
+                + "\",\"https://bulkfhir.org/crc32c\":\"" + crc32c + "\",\"https://example.org/unknown\":{\"x\":1}}}");
         server.manifest = good::json;
         run(tmp.resolve("good"), j -> { });
         assertThat(Files.readAllBytes(tmp.resolve("good/Patient.000.ndjson"))).isEqualTo(content);
@@ -253,6 +256,13 @@ class ExportRunnerTest {
         bad.output.add("{\"type\":\"Patient\",\"url\":\"" + url + "\",\"extension\":{\"https://bulkfhir.org/sha256\":\"" + "0".repeat(64) + "\"}}");
         server.manifest = bad::json;
         assertThatThrownBy(() -> run(tmp.resolve("sha"), j -> { })).hasMessageContaining("SHA-256");
+
+        BulkStub.ManifestBuilder badCrc = new BulkStub.ManifestBuilder();
+        badCrc.output.add("{\"type\":\"Patient\",\"url\":\"" + url + "\",\"extension\":{\"https://bulkfhir.org/crc32c\":\""
+                + (crc32c.equals("00000000") ? "00000001" : "00000000") + "\"}}");
+        server.manifest = badCrc::json;
+        assertThatThrownBy(() -> run(tmp.resolve("crc"), j -> { })).hasMessageContaining("CRC-32C");
+        assertThat(tmp.resolve("crc/Patient.000.ndjson")).doesNotExist();
     }
 
     /** C-31, C-13-style many small files: 2,000 files in parallel through 429 bursts. */

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads one manifest file to disk and verifies it (C-31…C-34). Bytes stream straight to
- * {@code NAME.part}, which is renamed to {@code NAME} only once its line count (and size and
- * SHA-256 when the manifest states them) match, so a finished name is always a verified file.
+ * {@code NAME.part}, which is renamed to {@code NAME} only once its line count (and size,
+ * CRC-32C and SHA-256 when the manifest states them) match, so a finished name is always a verified file.
  * An interrupted transfer is continued with {@code Range} from the bytes already on disk.
  */
 public final class FileDownloader {
@@ -58,8 +58,11 @@ public final class FileDownloader {
         URI refresh(ManifestFile file) throws IOException, InterruptedException;
     }
 
-    /** What was written: non-blank lines, bytes and hex SHA-256 of the file on disk. */
-    public record Result(long lines, long bytes, String sha256) {
+    /**
+     * What was written: non-blank lines, bytes, CRC-32C (8 hex digits) and, when the manifest
+     * states one to compare with, hex SHA-256 of the file on disk (else null).
+     */
+    public record Result(long lines, long bytes, String crc32c, String sha256) {
     }
 
     /**
@@ -88,7 +91,7 @@ public final class FileDownloader {
         if (!Files.isRegularFile(dest)) {
             return null;
         }
-        Result r = verify(dest);
+        Result r = verify(dest, file.sha256() != null);
         if (mismatch(file, r) != null) {
             return null;
         }
@@ -136,7 +139,7 @@ public final class FileDownloader {
             }
             switch (attempt.outcome) {
                 case COMPLETE -> {
-                    Result result = verify(part);
+                    Result result = verify(part, file.sha256() != null);
                     String problem = mismatch(file, result);
                     if (problem == null) {
                         placement.place(part, dest);
@@ -257,8 +260,8 @@ public final class FileDownloader {
     }
 
     /** Counting from the file on disk, not the wire: it is what the user gets, whatever the resumes. */
-    private static Result verify(Path file) throws IOException {
-        Tally t = new Tally();
+    private static Result verify(Path file, boolean withSha256) throws IOException {
+        Tally t = new Tally(withSha256);
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
             int n;
@@ -266,7 +269,7 @@ public final class FileDownloader {
                 t.update(buf, 0, n);
             }
         }
-        return new Result(t.lines(), t.bytes(), t.sha256Hex());
+        return new Result(t.lines(), t.bytes(), t.crc32cHex(), t.sha256Hex());
     }
 
     static String mismatch(ManifestFile f, Result r) {
@@ -275,6 +278,9 @@ public final class FileDownloader {
         }
         if (f.size() != null && f.size() != r.bytes()) {
             return "the manifest says " + f.size() + " bytes, the file has " + r.bytes();
+        }
+        if (f.crc32c() != null && !f.crc32c().equals(r.crc32c())) {
+            return "the CRC-32C differs from the manifest's";
         }
         if (f.sha256() != null && !f.sha256().equals(r.sha256())) {
             return "the SHA-256 differs from the manifest's";

@@ -20,9 +20,12 @@ import org.bulkfhir.core.json.Json;
 public record Manifest(String transactionTime, String request, boolean requiresAccessToken, String outputOrganizedBy,
         List<ManifestFile> files, URI next, JsonNode raw) {
 
-    /** Extension keys under which a server states a file's byte size and SHA-256 (see {@link #fileExtensions}). */
+    /** Extension keys under which a server states a file's byte size, CRC-32C and SHA-256 (see {@link #extension}). */
     public static final List<String> SIZE_KEYS = List.of("https://bulkfhir.org/file-size", "fileSize", "file-size");
+    public static final List<String> CRC32C_KEYS = List.of("https://bulkfhir.org/crc32c");
     public static final List<String> SHA256_KEYS = List.of("https://bulkfhir.org/sha256", "sha256");
+    /** Our CRC-32C is 8 hex digits; anything else (another server's base64, say) is not checked rather than failed. */
+    private static final java.util.regex.Pattern CRC32C_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{8}");
 
     public static Manifest parse(byte[] body, URI source) {
         JsonNode root;
@@ -87,10 +90,13 @@ public record Manifest(String transactionTime, String request, boolean requiresA
             Long count = number(item.get("count"));
             Long size = number(item.get("fileSize"));
             Long extSize = number(extension(item.get("extension"), SIZE_KEYS));
+            String crc = text(extension(item.get("extension"), CRC32C_KEYS));
             String sha = text(extension(item.get("extension"), SHA256_KEYS));
             String cont = text(item.get("continuesInFile"));
             files.add(new ManifestFile(section, text(item.get("type")), resolved, count,
-                    extSize != null ? extSize : size, sha == null ? null : sha.toLowerCase(Locale.ROOT),
+                    extSize != null ? extSize : size,
+                    crc == null || !CRC32C_HEX.matcher(crc).matches() ? null : crc.toLowerCase(Locale.ROOT),
+                    sha == null ? null : sha.toLowerCase(Locale.ROOT),
                     cont == null ? null : source.resolve(cont)));
         }
     }

@@ -68,11 +68,13 @@ public final class ExportState {
         public boolean done;
         public long lines;
         public long bytes;
+        public String crc32c;
+        /** Only when the manifest stated one (it costs a pass of its own). */
         public String sha256;
         public long partialBytes;
         /**
          * Per resource type, what the local {@code _typeFilter} check did to this file; null when the
-         * file was not checked. {@code lines}, {@code bytes} and {@code sha256} stay those of the file
+         * file was not checked. {@code lines}, {@code bytes} and the checksums stay those of the file
          * as served (what was verified against the manifest); {@link #localBytes} is what is on disk.
          * An entry is marked done only after the check, so a done file is always a checked one.
          */

@@ -21,9 +21,9 @@ class AdoptFinishedFileTest {
     @TempDir
     Path dir;
 
-    private static ManifestFile listed(long count, long size, String sha256) {
+    private static ManifestFile listed(long count, long size, String crc32c, String sha256) {
         return new ManifestFile(ManifestFile.Section.OUTPUT, "Patient", URI.create("http://127.0.0.1/files/1"), count, size,
-                sha256, null);
+                crc32c, sha256, null);
     }
 
     @Test
@@ -31,14 +31,16 @@ class AdoptFinishedFileTest {
         Path dest = dir.resolve("Patient.000.ndjson");
         Files.write(dest, CONTENT);
         Files.write(FileDownloader.partOf(dest), new byte[] {'{'});
-        Tally t = new Tally();
+        Tally t = new Tally(true);
         t.update(CONTENT, 0, CONTENT.length);
+        String crc32c = t.crc32cHex();
         String sha256 = t.sha256Hex();
 
-        FileDownloader.Result r = FileDownloader.adopt(listed(2, CONTENT.length, sha256), dest);
+        FileDownloader.Result r = FileDownloader.adopt(listed(2, CONTENT.length, crc32c, sha256), dest);
 
         assertThat(r).isNotNull();
         assertThat(r.lines()).isEqualTo(2);
+        assertThat(r.crc32c()).isEqualTo(crc32c);
         assertThat(r.sha256()).isEqualTo(sha256);
         assertThat(FileDownloader.partOf(dest)).doesNotExist();
     }
@@ -46,9 +48,11 @@ class AdoptFinishedFileTest {
     @Test
     void aMissingOrMismatchingFileIsDownloadedAgain() throws Exception {
         Path dest = dir.resolve("Patient.000.ndjson");
-        assertThat(FileDownloader.adopt(listed(2, CONTENT.length, null), dest)).isNull();
+        assertThat(FileDownloader.adopt(listed(2, CONTENT.length, null, null), dest)).isNull();
         Files.write(dest, CONTENT);
-        assertThat(FileDownloader.adopt(listed(3, CONTENT.length, null), dest)).as("count differs").isNull();
-        assertThat(FileDownloader.adopt(listed(2, CONTENT.length, "00"), dest)).as("hash differs").isNull();
+        assertThat(FileDownloader.adopt(listed(3, CONTENT.length, null, null), dest)).as("count differs").isNull();
+        assertThat(FileDownloader.adopt(listed(2, CONTENT.length, "00000000", null), dest)).as("CRC-32C differs").isNull();
+        assertThat(FileDownloader.adopt(listed(2, CONTENT.length, null, "00"), dest)).as("SHA-256 differs").isNull();
+        assertThat(FileDownloader.adopt(listed(2, CONTENT.length, null, null), dest)).as("nothing differs").isNotNull();
     }
 }

@@ -36,19 +36,22 @@ class ManifestTest {
     void extensionsAsObjectOrArrayAndTheDraftOutcome() {
         Manifest stu = parse("{\"transactionTime\":\"2024-01-01T00:00:00.123+01:00\",\"requiresAccessToken\":true,"
                 + "\"output\":[{\"type\":\"Patient\",\"url\":\"/f/1\",\"count\":3,\"extension\":{"
-                + "\"https://bulkfhir.org/file-size\":120,\"https://bulkfhir.org/sha256\":\"ABCDEF\",\"https://other/x\":[1]}}],"
+                + "\"https://bulkfhir.org/file-size\":120,\"https://bulkfhir.org/sha256\":\"ABCDEF\",\"https://bulkfhir.org/crc32c\":\"0A1B2C3D\",\"https://other/x\":[1]}}],"
                 + "\"error\":[],\"extension\":{\"https://other/root\":true}}");
         ManifestFile f = stu.files().get(0);
         assertThat(f.size()).isEqualTo(120);
         assertThat(f.sha256()).isEqualTo("abcdef");
+        assertThat(f.crc32c()).isEqualTo("0a1b2c3d");
 
         Manifest draft = parse("{\"manifestType\":\"x\",\"transactionTime\":\"2024-01-01T00:00:00Z\",\"requiresAccessToken\":true,"
                 + "\"output\":[{\"type\":\"Patient\",\"url\":\"/f/1\",\"fileSize\":99,\"extension\":["
-                + "{\"url\":\"https://bulkfhir.org/sha256\",\"valueString\":\"00ff\"}]}],"
+                + "{\"url\":\"https://bulkfhir.org/sha256\",\"valueString\":\"00ff\"},"
+                + "{\"url\":\"https://bulkfhir.org/crc32c\",\"valueString\":\"AAAAAA==\"}]}],"
                 + "\"outcome\":[{\"url\":\"/o/1\",\"countSeverity\":[{\"code\":\"error\",\"count\":1}]}],"
                 + "\"extension\":[{\"url\":\"https://x\",\"valueBoolean\":true}]}");
         assertThat(draft.files().get(0).size()).isEqualTo(99);
         assertThat(draft.files().get(0).sha256()).isEqualTo("00ff");
+        assertThat(draft.files().get(0).crc32c()).as("not 8 hex digits: not ours, not checked").isNull();
         assertThat(draft.files(ManifestFile.Section.ERROR)).hasSize(1);
     }
 

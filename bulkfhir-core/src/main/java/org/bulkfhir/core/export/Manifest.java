@@ -9,8 +9,8 @@ import org.bulkfhir.core.json.Json;
 
 /**
  * The completion manifest of an export (STU2/STU3 shape, S-58…S-67). Each file item may carry
- * its size in bytes and its SHA-256 in an {@code extension} object, which 1.0.1+ allows on any
- * manifest object; clients that do not know the keys ignore them. {@code outputOrganizedBy} is
+ * its size in bytes, its CRC-32C and its SHA-256 in an {@code extension} object, which 1.0.1+
+ * allows on any manifest object; clients that do not know the keys ignore them. {@code outputOrganizedBy} is
  * set for organized output (whose items have no type); {@code next} is the URL of the next
  * manifest page ({@code link}, with {@code allowPartialManifests}).
  */
@@ -25,13 +25,16 @@ public record Manifest(
         String next) {
 
     public static final String FILE_SIZE_EXTENSION = "https://bulkfhir.org/file-size";
+    public static final String CRC32C_EXTENSION = "https://bulkfhir.org/crc32c";
     public static final String SHA256_EXTENSION = "https://bulkfhir.org/sha256";
 
     /**
-     * A file: resource type (null in organized output), absolute URL, line count, (ours) size and
-     * SHA-256 of its NDJSON bytes, and the file a split block continues in.
+     * A file: resource type (null in organized output), absolute URL, line count, (ours) size,
+     * CRC-32C (8 hex digits) and SHA-256 (hex, when recorded) of its NDJSON bytes, and the file a
+     * split block continues in.
      */
-    public record Item(String type, String url, long count, Long sizeBytes, String sha256, String continuesInFile) {
+    public record Item(String type, String url, long count, Long sizeBytes, String crc32c, String sha256,
+                       String continuesInFile) {
     }
 
     public Manifest {
@@ -72,7 +75,8 @@ public record Manifest(
             JsonNode ext = n.path("extension");
             items.add(new Item(n.path("type").asText(null), n.path("url").asText(null), n.path("count").asLong(-1),
                     ext.has(FILE_SIZE_EXTENSION) ? ext.path(FILE_SIZE_EXTENSION).asLong() : null,
-                    ext.path(SHA256_EXTENSION).asText(null), n.path("continuesInFile").asText(null)));
+                    ext.path(CRC32C_EXTENSION).asText(null), ext.path(SHA256_EXTENSION).asText(null),
+                    n.path("continuesInFile").asText(null)));
         }
         return items;
     }

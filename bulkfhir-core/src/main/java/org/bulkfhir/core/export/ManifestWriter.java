@@ -59,10 +59,13 @@ public final class ManifestWriter {
             if (item.continuesInFile() != null) {
                 g.writeStringField("continuesInFile", item.continuesInFile());
             }
-            if (item.sizeBytes() != null || item.sha256() != null) {
+            if (item.sizeBytes() != null || item.crc32c() != null || item.sha256() != null) {
                 g.writeObjectFieldStart("extension");
                 if (item.sizeBytes() != null) {
                     g.writeNumberField(Manifest.FILE_SIZE_EXTENSION, item.sizeBytes());
+                }
+                if (item.crc32c() != null) {
+                    g.writeStringField(Manifest.CRC32C_EXTENSION, item.crc32c());
                 }
                 if (item.sha256() != null) {
                     g.writeStringField(Manifest.SHA256_EXTENSION, item.sha256());

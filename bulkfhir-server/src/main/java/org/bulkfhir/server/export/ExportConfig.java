@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param statusHold how long a status request of a running job may wait for it to finish before
  *     answering 202, so a short export's manifest is answered at once instead of one Retry-After
  *     later; zero answers at once
+ * @param sha256 also record each file's SHA-256 (the manifest always has its CRC-32C); it costs
+ *     about a quarter of a system export's CPU
  */
 public record ExportConfig(
         Path filesDir,
@@ -40,12 +42,13 @@ public record ExportConfig(
         Duration janitorInterval,
         Duration minPollInterval,
         int manifestPageSize,
-        Duration statusHold) {
+        Duration statusHold,
+        boolean sha256) {
 
     public static ExportConfig defaults(Path dataDir) {
         return new ExportConfig(dataDir.resolve("export-files"), Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
                 256L * 1024 * 1024, Duration.ofHours(2), 4, Duration.ofSeconds(60), 50_000, 500, 3, 0,
-                Duration.ofMinutes(1), Duration.ofMillis(500), 1000, Duration.ofSeconds(1));
+                Duration.ofMinutes(1), Duration.ofMillis(500), 1000, Duration.ofSeconds(1), false);
     }
 
     public ExportConfig withFilesDir(Path dir) {
@@ -99,6 +102,10 @@ public record ExportConfig(
         return with(c -> c.statusHold = d);
     }
 
+    public ExportConfig withSha256(boolean on) {
+        return with(c -> c.sha256 = on);
+    }
+
     /** Rows per second the workers read when nothing else competes: the throttle if set, else a prior. */
     public double expectedRowsPerSecond() {
         return resourcesPerSecondPerWorker > 0 ? (double) resourcesPerSecondPerWorker * Math.max(1, workers)
@@ -127,6 +134,7 @@ public record ExportConfig(
         Duration minPollInterval;
         int manifestPageSize;
         Duration statusHold;
+        boolean sha256;
 
         Copy(ExportConfig from) {
             filesDir = from.filesDir;
@@ -143,11 +151,13 @@ public record ExportConfig(
             minPollInterval = from.minPollInterval;
             manifestPageSize = from.manifestPageSize;
             statusHold = from.statusHold;
+            sha256 = from.sha256;
         }
 
         ExportConfig build() {
             return new ExportConfig(filesDir, workers, fileSplitBytes, expiry, maxActiveJobsPerClient, lease, rowsPerTask,
-                    patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold);
+                    patientsPerTask, maxAttempts, resourcesPerSecondPerWorker, janitorInterval, minPollInterval, manifestPageSize, statusHold,
+                    sha256);
         }
     }
 }

@@ -304,7 +304,7 @@ public final class ExportEngine implements AutoCloseable {
             }
             String attempt = task.leaseOwner().substring(task.leaseOwner().lastIndexOf('-') + 1);
             try (NdjsonFileWriter out = new NdjsonFileWriter(output, job.id(), task.seq(), attempt,
-                    config.fileSplitBytes())) {
+                    config.fileSplitBytes(), config.sha256())) {
                 long started = System.nanoTime();
                 var completion = runner.run(job, claim, out);
                 claim.check();

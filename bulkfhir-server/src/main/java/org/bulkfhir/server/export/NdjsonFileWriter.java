@@ -4,11 +4,14 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 import org.bulkfhir.server.export.output.OutputStore;
 import org.bulkfhir.server.export.output.PendingFile;
 import org.bulkfhir.store.export.FileRow;
@@ -34,6 +37,7 @@ public final class NdjsonFileWriter implements Closeable {
     private final int taskSeq;
     private final String attempt;
     private final long splitBytes;
+    private final boolean sha256;
     private final List<Sealed> sealed = new ArrayList<>();
     private Open current;
     private byte[] blockHeader;
@@ -52,6 +56,7 @@ public final class NdjsonFileWriter implements Closeable {
         final PendingFile pending;
         final String name;
         final OutputStream out;
+        final CRC32C crc = new CRC32C();
         final MessageDigest sha;
         long count;
         long bytes;
@@ -62,19 +67,16 @@ public final class NdjsonFileWriter implements Closeable {
             this.part = part;
             this.name = nameFor(kind, type, part);
             this.pending = output.create(jobId, name, attempt);
-            this.out = new BufferedOutputStream(pending.out(), 1 << 16);
-            try {
-                this.sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            // The checksums see the buffer's large writes, not each line.
+            this.sha = sha256 ? newSha256() : null;
+            OutputStream file = pending.out();
+            OutputStream hashed = sha == null ? file : new DigestOutputStream(file, sha);
+            this.out = new BufferedOutputStream(new CheckedOutputStream(hashed, crc), 1 << 16);
         }
 
         void write(byte[] line) throws IOException {
             out.write(line);
             out.write(NEWLINE);
-            sha.update(line);
-            sha.update(NEWLINE);
             count++;
             bytes += line.length + 1L;
         }
@@ -83,16 +85,28 @@ public final class NdjsonFileWriter implements Closeable {
             out.close();
             pending.seal();
             return new Sealed(pending, new FileRow(jobId, name, taskSeq, kind, type, count, bytes,
-                    HexFormat.of().formatHex(sha.digest()), continuesIn, 0));
+                    HexFormat.of().toHexDigits((int) crc.getValue()),
+                    sha == null ? null : HexFormat.of().formatHex(sha.digest()), continuesIn, 0));
         }
     }
 
-    public NdjsonFileWriter(OutputStore output, String jobId, int taskSeq, String attempt, long splitBytes) {
+    /** {@code sha256}: also hash each file with SHA-256 (every file gets its CRC-32C). */
+    public NdjsonFileWriter(OutputStore output, String jobId, int taskSeq, String attempt, long splitBytes,
+                            boolean sha256) {
         this.output = output;
+        this.sha256 = sha256;
         this.jobId = jobId;
         this.taskSeq = taskSeq;
         this.attempt = attempt;
         this.splitBytes = splitBytes;
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String nameFor(String kind, String type, int part) {

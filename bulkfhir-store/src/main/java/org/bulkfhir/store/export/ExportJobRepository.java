@@ -25,8 +25,8 @@ public final class ExportJobRepository {
             + " tasks_total, tasks_done, planned_rows, done_rows, resources, options";
     private static final String TASK_COLUMNS = "id, job_id, seq, kind, res_type, lo_pk, hi_pk, lo_key, hi_key,"
             + " full_history, attempts, lease_owner, estimate";
-    private static final String FILE_COLUMNS = "job_id, name, task_seq, kind, res_type, line_count, bytes, sha256,"
-            + " continues_in, seq";
+    private static final String FILE_COLUMNS = "job_id, name, task_seq, kind, res_type, line_count, bytes, crc32c,"
+            + " sha256, continues_in, seq";
     private static final String ACTIVE = "('accepted','running')";
 
     private final Database db;
@@ -428,7 +428,7 @@ public final class ExportJobRepository {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_file (job_id, name, task_seq, kind,"
-                    + " res_type, line_count, bytes, sha256, continues_in, seq) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                    + " res_type, line_count, bytes, crc32c, sha256, continues_in, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
                 for (FileRow f : done.files()) {
                     ps.setString(1, f.jobId());
                     ps.setString(2, f.name());
@@ -437,9 +437,10 @@ public final class ExportJobRepository {
                     ps.setString(5, f.resType());
                     ps.setLong(6, f.count());
                     ps.setLong(7, f.bytes());
-                    ps.setString(8, f.sha256());
-                    ps.setString(9, f.continuesIn());
-                    ps.setLong(10, ++seq);
+                    ps.setString(8, f.crc32c());
+                    ps.setString(9, f.sha256());
+                    ps.setString(10, f.continuesIn());
+                    ps.setLong(11, ++seq);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -621,7 +622,7 @@ public final class ExportJobRepository {
 
     private static FileRow file(ResultSet rs) throws SQLException {
         return new FileRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getLong(10));
+                rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getLong(11));
     }
 
     private static Long getLong(ResultSet rs, int i) throws SQLException {

@@ -82,7 +82,7 @@ public final class FileEndpoint {
 
     private void serve(Exchange ex, FileRow file) throws IOException {
         long size = file.bytes();
-        String etag = "\"" + file.sha256() + "\"";
+        String etag = "\"" + file.contentTag() + "\"";
         ex.setHeader("Accept-Ranges", "bytes");
         ex.setHeader("Vary", "Accept-Encoding");
         String range = ex.header("Range");
@@ -102,7 +102,7 @@ public final class FileEndpoint {
             return;
         }
         if (acceptsGzip(ex.header("Accept-Encoding"))) {
-            String gzEtag = "\"" + file.sha256() + "-gzip\"";
+            String gzEtag = "\"" + file.contentTag() + "-gzip\"";
             ex.setHeader("ETag", gzEtag);
             if (gzEtag.equals(ex.header("If-None-Match"))) {
                 ex.respondStatus(304);

@@ -22,7 +22,7 @@ final class ManifestBuilder {
         for (FileRow f : files) {
             boolean organized = organizedBy != null && f.kind().equals("output");
             Manifest.Item item = new Manifest.Item(organized ? null : f.resType(), urlOf.apply(f.name()), f.count(),
-                    f.bytes(), f.sha256(), f.continuesIn() == null ? null : urlOf.apply(f.continuesIn()));
+                    f.bytes(), f.crc32c(), f.sha256(), f.continuesIn() == null ? null : urlOf.apply(f.continuesIn()));
             switch (f.kind()) {
                 case "error" -> error.add(item);
                 case "deleted" -> deleted.add(item);

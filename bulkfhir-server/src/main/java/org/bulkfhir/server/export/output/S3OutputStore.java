@@ -62,7 +62,7 @@ public final class S3OutputStore implements OutputStore {
                 .credentialsProvider(credentials)
                 .forcePathStyle(pathStyle)
                 // Newer SDKs add CRC checksums to every upload by default; S3-compatible servers vary in
-                // what they accept, and the file's SHA-256 is recorded and checked by clients anyway.
+                // what they accept, and the file's CRC-32C is recorded and checked by clients anyway.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         if (settings.endpoint() != null) {
