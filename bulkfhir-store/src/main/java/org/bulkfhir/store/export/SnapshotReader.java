@@ -331,8 +331,10 @@ public final class SnapshotReader {
 
     /** Streams a range's resources in key order. */
     public long streamRange(Range range, RowSink sink) throws IOException {
-        String sql = "SELECT r.res_type, r.body FROM resource r WHERE" + range.where() + " ORDER BY r.pk";
-        return stream(sql, ps -> range.bind(ps, 1), rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+        // One type per range: the body is the only column read per row.
+        String sql = "SELECT r.body FROM resource r WHERE" + range.where() + " ORDER BY r.pk";
+        String type = range.type();
+        return stream(sql, ps -> range.bind(ps, 1), rs -> sink.row(type, rs.getBytes(1)));
     }
 
     /**
