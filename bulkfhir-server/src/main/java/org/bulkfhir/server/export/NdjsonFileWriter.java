@@ -1,17 +1,15 @@
 package org.bulkfhir.server.export;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 import org.bulkfhir.server.export.output.OutputStore;
 import org.bulkfhir.server.export.output.PendingFile;
 import org.bulkfhir.store.export.FileRow;
@@ -30,6 +28,14 @@ import org.bulkfhir.store.export.FileRow;
  */
 public final class NdjsonFileWriter implements Closeable {
     private static final byte NEWLINE = '\n';
+    private static final byte[] NEWLINE_BYTES = {NEWLINE};
+    /**
+     * Lines are gathered in direct memory, which a file channel writes without another copy. A
+     * thread runs one task's writer at a time and a writer fills one file at a time (a file a
+     * block continues in is opened before the one it continues is sealed, but written after), so
+     * each thread keeps one buffer for all its tasks.
+     */
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 18));
     static final long BLOCK_BUFFER = 8L << 20;
 
     private final OutputStore output;
@@ -38,6 +44,7 @@ public final class NdjsonFileWriter implements Closeable {
     private final String attempt;
     private final long splitBytes;
     private final boolean sha256;
+    private final ByteBuffer buffer = BUFFERS.get();
     private final List<Sealed> sealed = new ArrayList<>();
     private Open current;
     private byte[] blockHeader;
@@ -55,7 +62,7 @@ public final class NdjsonFileWriter implements Closeable {
         final int part;
         final PendingFile pending;
         final String name;
-        final OutputStream out;
+        final WritableByteChannel channel;
         final CRC32C crc = new CRC32C();
         final MessageDigest sha;
         long count;
@@ -67,22 +74,44 @@ public final class NdjsonFileWriter implements Closeable {
             this.part = part;
             this.name = nameFor(kind, type, part);
             this.pending = output.create(jobId, name, attempt);
-            // The checksums see the buffer's large writes, not each line.
+            this.channel = pending.channel();
             this.sha = sha256 ? newSha256() : null;
-            OutputStream file = pending.out();
-            OutputStream hashed = sha == null ? file : new DigestOutputStream(file, sha);
-            this.out = new BufferedOutputStream(new CheckedOutputStream(hashed, crc), 1 << 16);
         }
 
         void write(byte[] line) throws IOException {
-            out.write(line);
-            out.write(NEWLINE);
+            if (buffer.remaining() <= line.length) {
+                drain();
+            }
+            if (buffer.remaining() <= line.length) {
+                // Larger than the buffer: straight to the file.
+                store(ByteBuffer.wrap(line));
+                store(ByteBuffer.wrap(NEWLINE_BYTES));
+            } else {
+                buffer.put(line).put(NEWLINE);
+            }
             count++;
             bytes += line.length + 1L;
         }
 
+        private void drain() throws IOException {
+            buffer.flip();
+            store(buffer);
+            buffer.clear();
+        }
+
+        /** Checksums the bytes (the buffer's large chunks, not each line) and writes them. */
+        private void store(ByteBuffer bytes) throws IOException {
+            crc.update(bytes.duplicate());
+            if (sha != null) {
+                sha.update(bytes.duplicate());
+            }
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        }
+
         Sealed seal(String continuesIn) throws IOException {
-            out.close();
+            drain();
             pending.seal();
             return new Sealed(pending, new FileRow(jobId, name, taskSeq, kind, type, count, bytes,
                     HexFormat.of().toHexDigits((int) crc.getValue()),
@@ -95,6 +124,8 @@ public final class NdjsonFileWriter implements Closeable {
                             boolean sha256) {
         this.output = output;
         this.sha256 = sha256;
+        // Whatever a failed task before left in this thread's buffer was never written.
+        buffer.clear();
         this.jobId = jobId;
         this.taskSeq = taskSeq;
         this.attempt = attempt;

@@ -2,12 +2,14 @@ package org.bulkfhir.server.export.output;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import org.bulkfhir.server.export.ExportFiles;
@@ -38,10 +40,11 @@ public final class LocalOutputStore implements OutputStore {
         Files.createDirectories(dir);
         Path target = files.file(jobId, name);
         Path temp = dir.resolve(name + "." + attempt + ".tmp");
-        OutputStream out = Files.newOutputStream(temp);
+        FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
         return new PendingFile() {
             @Override
-            public OutputStream out() {
+            public WritableByteChannel channel() {
                 return out;
             }
 

@@ -1,12 +1,12 @@
 package org.bulkfhir.server.export.output;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.channels.WritableByteChannel;
 
 /** A file being written by a task run: written, sealed, then published or discarded. */
 public interface PendingFile {
-    /** Where the lines go; the caller buffers. */
-    OutputStream out();
+    /** Where the lines go; the caller buffers (in direct memory, so a file channel copies nothing more). */
+    WritableByteChannel channel();
 
     /** No more bytes; everything written is now stored, still invisible. */
     void seal() throws IOException;

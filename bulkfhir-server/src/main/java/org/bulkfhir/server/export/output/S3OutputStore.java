@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,8 +122,8 @@ public final class S3OutputStore implements OutputStore {
         }
 
         @Override
-        public OutputStream out() {
-            return this;
+        public WritableByteChannel channel() {
+            return Channels.newChannel(this);
         }
 
         @Override
