@@ -31,6 +31,9 @@ class BenchCommandTest {
         assertThat(f.path("warmUp.resources").asLong()).isPositive().isLessThan(loaded);
         assertThat(f.has("warmUp.exportOfFileCopy")).isFalse();
         assertThat(f.has("system.exportOfFileCopy")).isTrue();
+        // The system export once more with the server alone: the same resources, set against the ceilings too.
+        assertThat(f.path("systemAlone.resources").asLong()).isEqualTo(loaded);
+        assertThat(f.has("systemAlone.exportOfFileCopy")).isTrue();
         // Every 10th of 20 patients, each exported with its own Patient resource.
         assertThat(f.path("group.cohortPatients").asInt()).isEqualTo(2);
         assertThat(f.path("patient.resources").asLong()).isPositive().isLessThanOrEqualTo(loaded);
