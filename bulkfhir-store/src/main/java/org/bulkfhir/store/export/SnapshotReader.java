@@ -331,7 +331,7 @@ public final class SnapshotReader {
 
     /** Streams a range's resources in key order. */
     public long streamRange(Range range, RowSink sink) throws IOException {
-        // One type per range: the body is the only column read per row.
+        // One type per range (and per batch or context stream below): the body is the only column read.
         String sql = "SELECT r.body FROM resource r WHERE" + range.where() + " ORDER BY r.pk";
         String type = range.type();
         return stream(sql, ps -> range.bind(ps, 1), rs -> sink.row(type, rs.getBytes(1)));
@@ -403,7 +403,7 @@ public final class SnapshotReader {
                 ? "SELECT p.pk FROM export_job_patient jp JOIN resource p ON p.res_type = 'Patient'"
                         + " AND p.res_id = jp.patient_id WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?"
                 : batchPks(1, false);
-        String sql = "SELECT r.res_type, r.body FROM resource r WHERE r.pk IN (" + pks + ") AND" + VISIBLE
+        String sql = "SELECT r.body FROM resource r WHERE r.pk IN (" + pks + ") AND" + VISIBLE
                 + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + " ORDER BY r.pk";
         return stream(sql, ps -> {
             int i;
@@ -419,7 +419,7 @@ public final class SnapshotReader {
             ps.setLong(i++, b.t());
             i = bindWindow(ps, i, b.since(), b.until());
             SqlPredicate.bind(filter, ps, i);
-        }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+        }, rs -> sink.row(type, rs.getBytes(1)));
     }
 
     /**
@@ -494,7 +494,7 @@ public final class SnapshotReader {
      * lastUpdated), matching {@code filter}.
      */
     public long streamContext(String jobId, String type, long t, SqlPredicate filter, RowSink sink) throws IOException {
-        String sql = "SELECT r.res_type, r.body FROM export_context_ref x JOIN resource r ON r.res_type = x.target_type"
+        String sql = "SELECT r.body FROM export_context_ref x JOIN resource r ON r.res_type = x.target_type"
                 + " AND r.res_id = x.target_id WHERE x.job_id = ? AND x.target_type = ? AND" + VISIBLE
                 + SqlPredicate.and(filter) + " ORDER BY r.pk";
         return stream(sql, ps -> {
@@ -503,7 +503,7 @@ public final class SnapshotReader {
             ps.setLong(3, t);
             ps.setLong(4, t);
             SqlPredicate.bind(filter, ps, 5);
-        }, rs -> sink.row(rs.getString(1), rs.getBytes(2)));
+        }, rs -> sink.row(type, rs.getBytes(1)));
     }
 
     // ------------------------------------------------------------ provenance
