@@ -62,16 +62,19 @@ final class TaskRunner {
                     writeBlocks(batch, filters, claim, out);
                 } else {
                     List<String> present = reader.typesInBatch(batch);
+                    SnapshotReader.ContextRefs refs = reader.contextRefs(job.id(), types.context());
                     for (String type : types.output()) {
                         if (type.equals("Patient") || present.contains(type)) {
-                            reader.streamBatch(batch, type, filters.forType(type, "r"), (rt, body) -> {
+                            reader.streamBatch(batch, type, filters.forType(type, "r"), refs, (rt, body) -> {
                                 claim.row();
                                 out.write("output", rt, filters.output(rt, body));
                             });
                         }
                     }
                     claim.check();
-                    reader.collectContextRefs(batch, types.output(), types.context(), filters.forAllTypes("r"));
+                    if (refs != null) {
+                        refs.record();
+                    }
                     if (types.provenance() != null) {
                         reader.collectBatchProvenance(batch, types.provenance(), types.output(),
                                 filters.forAllTypes("r"), filters.forType("Provenance", "p"));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
@@ -423,6 +424,33 @@ class ExportHttpTest {
         assertThat(both.path("extension").path("https://bulkfhir.org/crc32c").asText()).isEqualTo(crc32c(again));
         assertThat(both.path("extension").path("https://bulkfhir.org/sha256").asText())
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(again)));
+    }
+
+    /**
+     * S-33: a Patient-level export finds the context resources its batch references from the keys
+     * it streams, probed a chunk at a time; with 2,500 Observations each citing its own
+     * Practitioner, every one of the 2,500 Practitioners is exported once, across the chunks.
+     */
+    @Test
+    void contextResourcesOfABatchLargerThanOneProbeChunkAreAllExported() throws Exception {
+        start(config());
+        ResourcePreparer preparer = new ResourcePreparer();
+        List<Write> writes = new ArrayList<>();
+        writes.add(preparer.prepareUpsert("Patient", "many", "{\"resourceType\":\"Patient\",\"id\":\"many\"}"
+                .getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < 2500; i++) {
+            writes.add(preparer.prepareUpsert("Practitioner", "pr" + i, ("{\"resourceType\":\"Practitioner\",\"id\":\"pr"
+                    + i + "\"}").getBytes(StandardCharsets.UTF_8)));
+            writes.add(preparer.prepareUpsert("Observation", "many-o" + i, ("{\"resourceType\":\"Observation\",\"id\":\"many-o"
+                    + i + "\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":\"Patient/many\"},"
+                    + "\"performer\":[{\"reference\":\"Practitioner/pr" + i + "\"}]}").getBytes(StandardCharsets.UTF_8)));
+        }
+        h.store.write(writes);
+        JsonNode m = h.awaitManifest(h.kickoff("/Patient/$export?_type=Observation,Practitioner"));
+        Set<String> exported = h.exportedOnce(m);
+        for (int i = 0; i < 2500; i++) {
+            assertThat(exported).contains("Observation/many-o" + i, "Practitioner/pr" + i);
+        }
     }
 
     static String crc32c(byte[] bytes) {

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.Database;
@@ -396,14 +398,18 @@ public final class SnapshotReader {
         return types;
     }
 
-    /** Streams the batch's visible resources of one type matching {@code filter}, in key order. */
-    public long streamBatch(Batch b, String type, SqlPredicate filter, RowSink sink) throws IOException {
+    /**
+     * Streams the batch's visible resources of one type matching {@code filter}, in key order,
+     * handing their keys to {@code refs} (when not null) to find the context resources they use.
+     */
+    public long streamBatch(Batch b, String type, SqlPredicate filter, ContextRefs refs, RowSink sink)
+            throws IOException {
         boolean patients = type.equals("Patient");
         String pks = patients
                 ? "SELECT p.pk FROM export_job_patient jp JOIN resource p ON p.res_type = 'Patient'"
                         + " AND p.res_id = jp.patient_id WHERE jp.job_id = ? AND jp.sort_key >= ? AND jp.sort_key <= ?"
                 : batchPks(1, false);
-        String sql = "SELECT r.body FROM resource r WHERE r.pk IN (" + pks + ") AND" + VISIBLE
+        String sql = "SELECT r.body, r.pk FROM resource r WHERE r.pk IN (" + pks + ") AND" + VISIBLE
                 + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + " ORDER BY r.pk";
         return stream(sql, ps -> {
             int i;
@@ -419,40 +425,74 @@ public final class SnapshotReader {
             ps.setLong(i++, b.t());
             i = bindWindow(ps, i, b.since(), b.until());
             SqlPredicate.bind(filter, ps, i);
-        }, rs -> sink.row(type, rs.getBytes(1)));
+        }, rs -> {
+            if (refs != null) {
+                refs.add(rs.getLong(2));
+            }
+            sink.row(type, rs.getBytes(1));
+        });
     }
 
     /**
-     * Records, once per job, the context resources ({@code contextTypes}) referenced by what the
-     * batch exports. Idempotent, so a re-run batch adds nothing twice.
+     * A batch's references to context resources ({@code contextTypes}), found from the keys of
+     * the rows it streams, so the batch's resources (compartment joins, visibility, filters) are
+     * not derived a second time. Keys are probed in chunks as they come, so memory holds one chunk
+     * and the distinct references, however large the batch. The probes are plain reads on another
+     * connection; {@link #record} then adds the references to the job in one short write.
      */
-    public void collectContextRefs(Batch b, List<String> types, Collection<String> contextTypes, SqlPredicate filter) {
-        if (contextTypes.isEmpty() || types.isEmpty()) {
-            return;
+    public final class ContextRefs {
+        private static final int CHUNK = 1000;
+        private final String jobId;
+        private final List<String> contextTypes;
+        private final long[] keys = new long[CHUNK];
+        private int pending;
+        private final Set<String> seen = new HashSet<>();
+        private final List<String[]> refs = new ArrayList<>();
+
+        private ContextRefs(String jobId, Collection<String> contextTypes) {
+            this.jobId = jobId;
+            this.contextTypes = List.copyOf(contextTypes);
         }
-        boolean withPatients = types.contains("Patient");
-        // The references are found by a plain read, outside the write lock: holding SQLite's
-        // single writer for the whole query serialized the workers of a Patient-level export.
-        String select = "SELECT DISTINCT ref.target_type, ref.target_id FROM idx_reference ref WHERE ref.res_pk IN ("
-                + " SELECT r.pk FROM resource r WHERE r.pk IN (" + batchPks(types.size(), withPatients) + ") AND" + VISIBLE
-                + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + ")"
-                + " AND ref.target_type IN (" + placeholders(contextTypes.size()) + ") AND ref.target_id IS NOT NULL";
-        List<String[]> refs = new ArrayList<>();
-        try {
-            stream(select, ps -> {
-                int i = bindBatchPks(ps, 1, b, types, withPatients);
-                ps.setLong(i++, b.t());
-                ps.setLong(i++, b.t());
-                i = bindWindow(ps, i, b.since(), b.until());
-                i = SqlPredicate.bind(filter, ps, i);
-                for (String type : contextTypes) {
-                    ps.setString(i++, type);
-                }
-            }, rs -> refs.add(new String[] {rs.getString(1), rs.getString(2)}));
-        } catch (IOException e) {
-            throw new StoreException("Collecting context references failed: " + e.getMessage(), e);
+
+        void add(long pk) throws IOException {
+            keys[pending++] = pk;
+            if (pending == CHUNK) {
+                probe();
+            }
         }
-        record(b.jobId(), refs, "Collecting context references failed");
+
+        private void probe() throws IOException {
+            if (pending == 0) {
+                return;
+            }
+            int n = pending;
+            stream("SELECT DISTINCT target_type, target_id FROM idx_reference WHERE res_pk IN (" + placeholders(n)
+                    + ") AND target_type IN (" + placeholders(contextTypes.size()) + ") AND target_id IS NOT NULL", ps -> {
+                        int i = 1;
+                        for (int k = 0; k < n; k++) {
+                            ps.setLong(i++, keys[k]);
+                        }
+                        bindAll(ps, i, contextTypes);
+                    }, rs -> {
+                        String type = rs.getString(1);
+                        String id = rs.getString(2);
+                        if (seen.add(type + "/" + id)) {
+                            refs.add(new String[] {type, id});
+                        }
+                    });
+            pending = 0;
+        }
+
+        /** Adds what was found to the job's context list (idempotent: a re-run batch adds nothing twice). */
+        public void record() throws IOException {
+            probe();
+            SnapshotReader.this.record(jobId, refs, "Collecting context references failed");
+        }
+    }
+
+    /** A collector for a batch's context references; null when the job exports no context types. */
+    public ContextRefs contextRefs(String jobId, Collection<String> contextTypes) {
+        return contextTypes.isEmpty() ? null : new ContextRefs(jobId, contextTypes);
     }
 
     /**
