@@ -626,7 +626,7 @@ public final class SnapshotReader {
                 ? "SELECT DISTINCT x.pid FROM (SELECT c.pid, ROW_NUMBER() OVER (PARTITION BY c.tt, c.tid"
                         + " ORDER BY c.precorded DESC, c.ppk DESC) AS rn FROM (" + candidates + ") c) x WHERE x.rn = 1"
                 : "SELECT DISTINCT c.pid FROM (" + candidates + ") c";
-        // A plain read, like collectContextRefs: as one INSERT ... SELECT it held SQLite's single
+        // A plain read, like the context references: as one INSERT ... SELECT it held SQLite's single
         // writer for the whole lookup, and a Patient-level export's workers queued behind each other.
         String sql = "WITH e AS MATERIALIZED (" + exported + ") " + pick;
         List<String[]> found = new ArrayList<>();
