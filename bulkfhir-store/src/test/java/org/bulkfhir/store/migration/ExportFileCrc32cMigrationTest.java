@@ -2,19 +2,13 @@ package org.bulkfhir.store.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.bulkfhir.store.Database;
-import org.bulkfhir.store.Dialect;
 import org.bulkfhir.store.export.ExportJobRepository;
 import org.bulkfhir.store.export.FileRow;
-import org.bulkfhir.store.testing.TestDatabases;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,33 +16,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * V9: export files sealed before CRC-32C was recorded keep their SHA-256 (still stated in the
  * manifest and used as their ETag); new files may have no SHA-256; the manifest-page index stays.
  */
-class ExportFileCrc32cMigrationTest {
+class ExportFileCrc32cMigrationTest extends OlderStoreTest {
     private static final String OLD_SHA = "ab".repeat(32);
-
-    @TempDir
-    Path dir;
-    private TestDatabases.PostgresDatabase pg;
-
-    @AfterEach
-    void drop() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void filesSealedBeforeKeepTheirSha256(String db) throws Exception {
-        String url;
-        if (db.equals("sqlite")) {
-            url = TestDatabases.sqlite(dir);
-        } else {
-            pg = TestDatabases.postgres();
-            url = pg.url();
-        }
-        // Every migration before V9 (SQLite has no V8).
-        Flyway.configure().dataSource(url, null, null).locations(Dialect.of(url).migrationLocation())
-                .javaMigrations(new V7__Search_param_ids()).target(db.equals("sqlite") ? "7" : "8").load().migrate();
+        String url = freshDatabase(db);
+        migrateTo(url, db.equals("sqlite") ? "7" : "8"); // every migration before V9 (SQLite has no V8)
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("INSERT INTO export_file (job_id, name, task_seq, kind, res_type, line_count, bytes, sha256,"
                     + " continues_in, seq) VALUES ('j1', '00001-Patient-001.ndjson', 1, 'output', 'Patient', 3, 120, '"

@@ -2,7 +2,6 @@ package org.bulkfhir.store.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,11 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.Database;
-import org.bulkfhir.store.Dialect;
-import org.bulkfhir.store.testing.TestDatabases;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,30 +19,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * crashed load) opens migrated: every row kept under its parameter's id, alias rows dropped, the
  * new indexes in place and no stale deferred definition left to restore.
  */
-class SearchParamIdsMigrationTest {
-    @TempDir
-    Path dir;
-    private TestDatabases.PostgresDatabase pg;
-
-    @AfterEach
-    void drop() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
+class SearchParamIdsMigrationTest extends OlderStoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void rowsOfAnOlderStoreAreKeptUnderTheirIds(String db) throws Exception {
-        String url;
-        if (db.equals("sqlite")) {
-            url = TestDatabases.sqlite(dir);
-        } else {
-            pg = TestDatabases.postgres();
-            url = pg.url();
-        }
-        Flyway.configure().dataSource(url, null, null).locations(Dialect.of(url).migrationLocation())
-                .target("6").load().migrate();
+        String url = freshDatabase(db);
+        migrateTo(url, "6");
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("INSERT INTO idx_token (res_pk, res_type, param, system, code, text)"
                     + " VALUES (1, 'Observation', 'code', 'http://loinc.org', '8867-4', 'heart rate')");
