@@ -1,5 +1,8 @@
 package org.bulkfhir.client.download;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -11,6 +14,8 @@ import java.util.zip.CRC32C;
  * when there is one to compare with.
  */
 final class Tally {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private final CRC32C crc32c = new CRC32C();
     private final MessageDigest sha256;
     private long bytes;
@@ -31,17 +36,45 @@ final class Tally {
             sha256.update(b, off, len);
         }
         bytes += len;
-        for (int i = off; i < off + len; i++) {
-            byte c = b[i];
-            if (c == '\n') {
-                if (lineHasContent) {
-                    lines++;
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            if (lineHasContent) {
+                // The rest of a line with content does not matter: on to its end, 8 bytes a step.
+                int newline = indexOfNewline(b, i, end);
+                if (newline < 0) {
+                    return;
                 }
+                lines++;
                 lineHasContent = false;
-            } else if (c != ' ' && c != '\t' && c != '\r') {
-                lineHasContent = true;
+                i = newline + 1;
+            } else {
+                byte c = b[i++];
+                if (c != '\n' && c != ' ' && c != '\t' && c != '\r') {
+                    lineHasContent = true;
+                }
             }
         }
+    }
+
+    /** The first '\n' in {@code b[from, end)}, or -1; eight bytes are compared in one long. */
+    static int indexOfNewline(byte[] b, int from, int end) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            // A byte of x is zero where b had '\n'; this sets the high bit of the first such byte
+            // (bits above it may be set too, which the trailing-zero count never reaches).
+            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     long bytes() {
