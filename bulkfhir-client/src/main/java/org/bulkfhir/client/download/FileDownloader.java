@@ -128,7 +128,7 @@ public final class FileDownloader {
             }
             Attempt attempt;
             try {
-                attempt = transfer(call, part, have);
+                attempt = transfer(call, part, have, file.sha256() != null);
             } catch (IOException e) {
                 if (++failures >= pacing.fileAttempts()) {
                     throw failed(file, "the transfer kept failing (" + e + ")");
@@ -139,7 +139,7 @@ public final class FileDownloader {
             }
             switch (attempt.outcome) {
                 case COMPLETE -> {
-                    Result result = verify(part, file.sha256() != null);
+                    Result result = attempt.whole != null ? attempt.whole : verify(part, file.sha256() != null);
                     String problem = mismatch(file, result);
                     if (problem == null) {
                         placement.place(part, dest);
@@ -183,18 +183,24 @@ public final class FileDownloader {
 
     private enum Outcome { COMPLETE, RESTART, EXPIRED, RETRY, FATAL }
 
-    private record Attempt(Outcome outcome, int status, String retryAfter) {
+    /** {@code whole}: the count of a file written in one transfer from its first byte (else null). */
+    private record Attempt(Outcome outcome, int status, String retryAfter, Result whole) {
+        Attempt(Outcome outcome, int status, String retryAfter) {
+            this(outcome, status, retryAfter, null);
+        }
     }
 
-    private Attempt transfer(Http.Call call, Path part, long have) throws IOException, InterruptedException {
+    private Attempt transfer(Http.Call call, Path part, long have, boolean withSha256)
+            throws IOException, InterruptedException {
         HttpResponse<InputStream> r = http.send(call, HttpResponse.BodyHandlers.ofInputStream());
         int s = r.statusCode();
         String encoding = r.headers().firstValue("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
         try (InputStream body = r.body()) {
             if (s == 200) {
                 InputStream in = decode(body, encoding);
+                Tally tally = new Tally(withSha256);
                 try {
-                    write(in, part, false);
+                    write(in, part, false, tally);
                 } catch (IOException e) {
                     if (in instanceof GZIPInputStream && encoding.equals("identity")) {
                         // An unlabelled .gz has no identity form to continue with a Range; start over.
@@ -202,14 +208,14 @@ public final class FileDownloader {
                     }
                     throw e;
                 }
-                return new Attempt(Outcome.COMPLETE, s, null);
+                return new Attempt(Outcome.COMPLETE, s, null, result(tally));
             }
             if (s == 206) {
                 long start = rangeStart(r.headers().firstValue("Content-Range").orElse(""));
                 if (have == 0 || start != have || !encoding.equals("identity")) {
                     return new Attempt(Outcome.RESTART, s, null);
                 }
-                write(body, part, true);
+                write(body, part, true, null);
                 return new Attempt(Outcome.COMPLETE, s, null);
             }
             if (s == 416) {
@@ -244,13 +250,17 @@ public final class FileDownloader {
         return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
-    private void write(InputStream in, Path part, boolean append) throws IOException, InterruptedException {
+    /** Streams {@code in} to {@code part}; {@code tally} (when not null) counts the bytes as they are written. */
+    private void write(InputStream in, Path part, boolean append, Tally tally) throws IOException, InterruptedException {
         byte[] buf = new byte[1 << 16];
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
+                if (tally != null) {
+                    tally.update(buf, 0, n);
+                }
                 listener.bytes(n);
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException();
@@ -259,7 +269,11 @@ public final class FileDownloader {
         }
     }
 
-    /** Counting from the file on disk, not the wire: it is what the user gets, whatever the resumes. */
+    /**
+     * Counting from the file on disk, not the wire: after a resume it is what the user gets, pieced
+     * together from several transfers. (A file written whole in one transfer is counted as it is
+     * written, which saves reading it back.)
+     */
     private static Result verify(Path file, boolean withSha256) throws IOException {
         Tally t = new Tally(withSha256);
         byte[] buf = new byte[1 << 16];
@@ -269,6 +283,10 @@ public final class FileDownloader {
                 t.update(buf, 0, n);
             }
         }
+        return result(t);
+    }
+
+    private static Result result(Tally t) {
         return new Result(t.lines(), t.bytes(), t.crc32cHex(), t.sha256Hex());
     }
 
