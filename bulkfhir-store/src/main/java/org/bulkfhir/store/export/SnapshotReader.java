@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -411,7 +412,7 @@ public final class SnapshotReader {
                 : batchPks(1, false);
         String sql = "SELECT r.body, r.pk FROM resource r WHERE r.pk IN (" + pks + ") AND" + VISIBLE
                 + window("r", b.since(), b.until()) + SqlPredicate.and(filter) + " ORDER BY r.pk";
-        return stream(sql, ps -> {
+        long rows = stream(sql, ps -> {
             int i;
             if (patients) {
                 ps.setString(1, b.jobId());
@@ -431,20 +432,25 @@ public final class SnapshotReader {
             }
             sink.row(type, rs.getBytes(1));
         });
+        if (refs != null) {
+            refs.probe();
+        }
+        return rows;
     }
 
     /**
      * A batch's references to context resources ({@code contextTypes}), found from the keys of
      * the rows it streams, so the batch's resources (compartment joins, visibility, filters) are
-     * not derived a second time. Keys are probed in chunks as they come, so memory holds one chunk
-     * and the distinct references, however large the batch. The probes are plain reads on another
-     * connection; {@link #record} then adds the references to the job in one short write.
+     * not derived a second time. A stream's keys are kept (8 bytes a resource) and probed 1,000 at a
+     * time once it has ended: probing while it runs would hold a second pooled connection per
+     * worker, and workers that each hold one while waiting for another can exhaust the pool. The
+     * probes are plain reads; {@link #record} then adds the references to the job in one short write.
      */
     public final class ContextRefs {
         private static final int CHUNK = 1000;
         private final String jobId;
         private final List<String> contextTypes;
-        private final long[] keys = new long[CHUNK];
+        private long[] keys = new long[CHUNK];
         private int pending;
         private final Set<String> seen = new HashSet<>();
         private final List<String[]> refs = new ArrayList<>();
@@ -454,22 +460,29 @@ public final class SnapshotReader {
             this.contextTypes = List.copyOf(contextTypes);
         }
 
-        void add(long pk) throws IOException {
+        void add(long pk) {
+            if (pending == keys.length) {
+                keys = Arrays.copyOf(keys, keys.length * 2);
+            }
             keys[pending++] = pk;
-            if (pending == CHUNK) {
-                probe();
+        }
+
+        /** Looks up the references of the keys kept so far, a chunk per query; called between streams. */
+        void probe() throws IOException {
+            for (int from = 0; from < pending; from += CHUNK) {
+                probe(from, Math.min(pending, from + CHUNK));
+            }
+            pending = 0;
+            if (keys.length > CHUNK) {
+                keys = new long[CHUNK];
             }
         }
 
-        private void probe() throws IOException {
-            if (pending == 0) {
-                return;
-            }
-            int n = pending;
-            stream("SELECT DISTINCT target_type, target_id FROM idx_reference WHERE res_pk IN (" + placeholders(n)
+        private void probe(int from, int to) throws IOException {
+            stream("SELECT DISTINCT target_type, target_id FROM idx_reference WHERE res_pk IN (" + placeholders(to - from)
                     + ") AND target_type IN (" + placeholders(contextTypes.size()) + ") AND target_id IS NOT NULL", ps -> {
                         int i = 1;
-                        for (int k = 0; k < n; k++) {
+                        for (int k = from; k < to; k++) {
                             ps.setLong(i++, keys[k]);
                         }
                         bindAll(ps, i, contextTypes);
@@ -480,7 +493,6 @@ public final class SnapshotReader {
                             refs.add(new String[] {type, id});
                         }
                     });
-            pending = 0;
         }
 
         /** Adds what was found to the job's context list (idempotent: a re-run batch adds nothing twice). */
