@@ -362,8 +362,8 @@ final class BenchCommand implements Callable<Integer> {
                                  ProcessSampler sampler, boolean retry) throws Exception {
         String p = spec.name();
         if (!retry) {
-            report.heading((p.equals(WARM_UP) ? "Warm-up, not a measured run: " : "Export: ") + p + describe(spec)
-                    + (p.equals(SYSTEM_ALONE) ? ", files listed when complete: the job runs with no download beside it" : ""));
+            String alone = p.equals(SYSTEM_ALONE) ? ", files listed when complete: the job runs with no download beside it" : "";
+            report.heading((p.equals(WARM_UP) ? "Warm-up, not a measured run: " : "Export: ") + p + describe(spec) + alone);
         }
         long cpu0 = sampler == null ? -1 : sampler.cpuNanos();
         ExportRun.Result r;

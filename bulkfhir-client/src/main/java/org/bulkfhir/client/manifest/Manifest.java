@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.bulkfhir.client.BulkDataException;
 import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
@@ -25,7 +26,7 @@ public record Manifest(String transactionTime, String request, boolean requiresA
     public static final List<String> CRC32C_KEYS = List.of("https://bulkfhir.org/crc32c");
     public static final List<String> SHA256_KEYS = List.of("https://bulkfhir.org/sha256", "sha256");
     /** Our CRC-32C is 8 hex digits; anything else (another server's base64, say) is not checked rather than failed. */
-    private static final java.util.regex.Pattern CRC32C_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{8}");
+    private static final Pattern CRC32C_HEX = Pattern.compile("[0-9a-fA-F]{8}");
 
     public static Manifest parse(byte[] body, URI source) {
         JsonNode root;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -60,8 +61,7 @@ class NdjsonFileWriterTest {
         assertThat(rows.get(0).count()).isEqualTo(4);
         byte[] bytes = published(rows.get(0));
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(expected);
-        assertThat(rows.get(0).sha256()).isEqualTo(HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertThat(rows.get(0).sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     }
 
     @Test
