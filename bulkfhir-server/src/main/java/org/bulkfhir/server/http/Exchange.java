@@ -33,6 +33,7 @@ public final class Exchange {
     private final String path;
     private Map<String, List<String>> query;
     private boolean answered;
+    private boolean bodyRead;
 
     public Exchange(Request request, Response response, Callback callback, String path) {
         this.request = request;
@@ -98,6 +99,7 @@ public final class Exchange {
         if (declared > limit) {
             throw new HttpError(413, "too-costly", "The request body is " + declared + " bytes; the limit is " + limit);
         }
+        bodyRead = true;
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (bytes.length > limit) {
@@ -118,6 +120,7 @@ public final class Exchange {
     public void respond(int status, String contentType, byte[] body) {
         answered = true;
         response.setStatus(status);
+        closeIfBodyUnread();
         if (body != null && contentType != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType + (contentType.contains("charset") ? "" : ";charset=utf-8"));
         }
@@ -127,6 +130,18 @@ public final class Exchange {
         } else {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
             response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    /**
+     * A request answered without reading its body (refused before it was needed) leaves bytes on
+     * the connection, which the server then closes, possibly after the client has sent its next
+     * request on it ("header parser received no bytes"). Saying so lets the client open a new one.
+     */
+    private void closeIfBodyUnread() {
+        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (hasBody && !bodyRead) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 
@@ -146,6 +161,7 @@ public final class Exchange {
     public OutputStream stream(int status, String contentType, long contentLength) {
         answered = true;
         response.setStatus(status);
+        closeIfBodyUnread();
         if (contentType != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         }

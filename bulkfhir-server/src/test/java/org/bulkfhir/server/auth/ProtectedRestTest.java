@@ -142,7 +142,10 @@ class ProtectedRestTest {
         String updateOnly = client.accessToken(clientId, key, "system/Patient.rus");
         assertThat(client.fhir("PUT", "/Patient/p1", updateOnly, PATIENT.replace("female", "male")).statusCode()).isEqualTo(200);
         // Update-as-create of a new id needs create too.
-        assertForbidden(client.fhir("PUT", "/Patient/p9", updateOnly, PATIENT.replace("p1", "p9")));
+        HttpResponse<String> refused = client.fhir("PUT", "/Patient/p9", updateOnly, PATIENT.replace("p1", "p9"));
+        assertForbidden(refused);
+        // Refused before its body was read: the connection is not reused for the next request.
+        assertThat(refused.headers().firstValue("Connection")).contains("close");
         assertForbidden(client.fhir("DELETE", "/Patient/p1", updateOnly, null));
     }
 
