@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
+import org.bulkfhir.core.export.Manifest;
 
 /**
  * Counts bytes and non-blank lines and checksums the content, in one pass. The CRC-32C is nearly
@@ -87,7 +88,7 @@ final class Tally {
     }
 
     String crc32cHex() {
-        return HexFormat.of().toHexDigits((int) crc32c.getValue());
+        return Manifest.crc32cHex(crc32c);
     }
 
     /** Null when not asked for. */

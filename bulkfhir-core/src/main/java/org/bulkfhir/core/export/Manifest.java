@@ -3,7 +3,9 @@ package org.bulkfhir.core.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.Checksum;
 import org.bulkfhir.core.fhir.FhirInstant;
 import org.bulkfhir.core.json.Json;
 
@@ -27,6 +29,11 @@ public record Manifest(
     public static final String FILE_SIZE_EXTENSION = "https://bulkfhir.org/file-size";
     public static final String CRC32C_EXTENSION = "https://bulkfhir.org/crc32c";
     public static final String SHA256_EXTENSION = "https://bulkfhir.org/sha256";
+
+    /** A CRC-32C as {@link #CRC32C_EXTENSION} states it: 8 lowercase hex digits. */
+    public static String crc32cHex(Checksum crc32c) {
+        return HexFormat.of().toHexDigits((int) crc32c.getValue());
+    }
 
     /**
      * A file: resource type (null in organized output), absolute URL, line count, (ours) size,

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.bulkfhir.core.export.Manifest;
 import org.bulkfhir.server.export.output.OutputStore;
 import org.bulkfhir.server.export.output.PendingFile;
 import org.bulkfhir.store.export.FileRow;
@@ -114,7 +115,7 @@ public final class NdjsonFileWriter implements Closeable {
             drain();
             pending.seal();
             return new Sealed(pending, new FileRow(jobId, name, taskSeq, kind, type, count, bytes,
-                    HexFormat.of().toHexDigits((int) crc.getValue()),
+                    Manifest.crc32cHex(crc),
                     sha == null ? null : HexFormat.of().formatHex(sha.digest()), continuesIn, 0));
         }
     }

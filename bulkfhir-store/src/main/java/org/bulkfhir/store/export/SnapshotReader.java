@@ -8,9 +8,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.IntSupplier;
 import org.bulkfhir.core.search.index.SearchParamIds;
 import org.bulkfhir.store.Database;
@@ -452,8 +452,8 @@ public final class SnapshotReader {
         private final List<String> contextTypes;
         private long[] keys = new long[CHUNK];
         private int pending;
-        private final Set<String> seen = new HashSet<>();
-        private final List<String[]> refs = new ArrayList<>();
+        /** Each reference found, once, by "type/id". */
+        private final Map<String, String[]> found = new LinkedHashMap<>();
 
         private ContextRefs(String jobId, Collection<String> contextTypes) {
             this.jobId = jobId;
@@ -489,16 +489,16 @@ public final class SnapshotReader {
                     }, rs -> {
                         String type = rs.getString(1);
                         String id = rs.getString(2);
-                        if (seen.add(type + "/" + id)) {
-                            refs.add(new String[] {type, id});
-                        }
+                        found.putIfAbsent(type + "/" + id, new String[] {type, id});
                     });
         }
 
-        /** Adds what was found to the job's context list (idempotent: a re-run batch adds nothing twice). */
-        public void record() throws IOException {
-            probe();
-            SnapshotReader.this.record(jobId, refs, "Collecting context references failed");
+        /**
+         * Adds what the batch's streams found (each probed its keys as it ended) to the job's context
+         * list; idempotent, so a re-run batch adds nothing twice.
+         */
+        public void record() {
+            SnapshotReader.this.record(jobId, new ArrayList<>(found.values()), "Collecting context references failed");
         }
     }
 
