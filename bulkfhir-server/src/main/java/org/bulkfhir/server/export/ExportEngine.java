@@ -275,7 +275,7 @@ public final class ExportEngine implements AutoCloseable {
                 wake();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 if (!stopping) {
                     LOG.error("export worker loop failed; continuing", e);
                     pause();
@@ -325,7 +325,9 @@ public final class ExportEngine implements AutoCloseable {
             if (e.stopping) {
                 jobs.release(task.id(), task.leaseOwner());
             }
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
+            // A class that failed to initialize fails its task (and after the attempts, its job)
+            // with the reason, instead of ending the worker and leaving the job running for ever.
             if (DatabaseOutages.isOutage(e)) {
                 LOG.warn("export {} task {}: database connection lost ({}); handing the task back", task.jobId(),
                         task.seq(), e.getMessage());
