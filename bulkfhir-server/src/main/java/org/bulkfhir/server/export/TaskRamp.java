@@ -42,6 +42,13 @@ final class TaskRamp {
         return ramp;
     }
 
+    /** A ramp that an earlier plan part left with {@code size} as its next task's size. */
+    static TaskRamp resume(int full, int size) {
+        TaskRamp ramp = new TaskRamp(full);
+        ramp.size = Math.max(1, Math.min(ramp.full, size));
+        return ramp;
+    }
+
     /** The size of the next task. */
     int size() {
         return size;

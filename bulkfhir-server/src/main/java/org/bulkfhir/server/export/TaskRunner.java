@@ -36,8 +36,10 @@ final class TaskRunner {
         long rows = 0;
         switch (task.kind()) {
             case PLAN -> {
-                writeIgnoredParameters(job, out);
-                ExportPlanner.Plan plan = planner.plan(job, filters, claim);
+                if (task.resType() == null) {
+                    writeIgnoredParameters(job, out);
+                }
+                ExportPlanner.Plan plan = planner.plan(job, filters, claim, task);
                 newTasks = plan.tasks();
                 planned = plan.plannedRows();
             }

@@ -269,6 +269,17 @@ public final class ExportJobRepository {
 
     // ----------------------------------------------------------------- tasks
 
+    /** The seq after the job's last task (a plan may be in several parts, each adding tasks). */
+    private static int nextTaskSeq(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM export_task WHERE job_id = ?")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private static void insertTasks(Connection c, String jobId, int firstSeq, List<NewTask> tasks) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_task (job_id, seq, kind, res_type, lo_pk,"
                 + " hi_pk, lo_key, hi_key, full_history, estimate, status, attempts) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',0)")) {
@@ -292,7 +303,8 @@ public final class ExportJobRepository {
 
     /**
      * Claims the next task: pending, or running under an expired lease (its worker died). Jobs
-     * take turns: the job served least recently goes first. A context task waits until every
+     * take turns: the job served least recently goes first; within a job, a plan task that goes
+     * on with the plan comes before the ranges planned so far. A context task waits until every
      * patient batch and range of its job is done, since it exports what they referenced.
      */
     public Optional<TaskRow> claim(String owner, long now, long leaseUntil) {
@@ -301,7 +313,7 @@ public final class ExportJobRepository {
                 + " AND (t.status = 'pending' OR (t.status = 'running' AND t.lease_until < ?))"
                 + " AND (t.kind <> 'context' OR NOT EXISTS (SELECT 1 FROM export_task o WHERE o.job_id = t.job_id"
                 + " AND o.kind IN ('plan','patients','range') AND o.status <> 'done'))"
-                + " ORDER BY j.last_served, t.seq LIMIT 1"
+                + " ORDER BY j.last_served, CASE WHEN t.kind = 'plan' THEN 0 ELSE 1 END, t.seq LIMIT 1"
                 + (db.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE OF t SKIP LOCKED" : "");
         String sql = "UPDATE export_task SET status = 'running', lease_owner = ?, lease_until = ?,"
                 + " attempts = attempts + 1 WHERE id = (" + pick + ") RETURNING " + TASK_COLUMNS;
@@ -415,7 +427,7 @@ public final class ExportJobRepository {
                 }
             }
             if (!done.newTasks().isEmpty()) {
-                insertTasks(c, task.jobId(), task.seq() + 1, done.newTasks());
+                insertTasks(c, task.jobId(), nextTaskSeq(c, task.jobId()), done.newTasks());
             }
             publisher.publish();
             // The job row updated above stays locked until commit, so seq is assigned one completion at a time.

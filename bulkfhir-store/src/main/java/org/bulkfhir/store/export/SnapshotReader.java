@@ -147,49 +147,57 @@ public final class SnapshotReader {
     }
 
     /**
-     * Cuts {@code type}'s row keys, in key order, into ranges of {@code sizes.getAsInt()} keys
-     * each (all versions; the planner only needs row counts), or with {@code since} only those
-     * updated after it. Without {@code since} a range is two lookups that the database answers by
-     * stepping through its (res_type, pk) index, so no key crosses into Java; with it the matching keys
-     * are streamed, as the database could otherwise pick the last_updated index and sort all
-     * matches again for every range.
+     * Cuts {@code type}'s row keys above {@code after}, in key order, into ranges of
+     * {@code sizes.getAsInt()} keys each (all versions; the planner only needs row counts), or with
+     * {@code since} only those updated after it, and stops once the ranges hold {@code maxRows}
+     * keys or more (the last range is cut short to stay within it when {@code since} is given).
+     * Returns the keys the ranges hold. Without {@code since} a range is two lookups that the
+     * database answers by stepping through its (res_type, pk) index, so no key crosses into Java;
+     * with it the matching keys are streamed, as the database could otherwise pick the
+     * last_updated index and sort all matches again for every range.
      */
-    public void forEachKeyRange(String type, Long since, IntSupplier sizes, RangeSink sink) throws IOException {
+    public long forEachKeyRange(String type, Long since, long after, long maxRows, IntSupplier sizes, RangeSink sink)
+            throws IOException {
         if (since != null) {
-            long[] open = {0, 0, 0};
+            long[] open = {0, 0, 0, 0};
             int[] size = {sizes.getAsInt()};
-            stream("SELECT pk FROM resource WHERE res_type = ? AND last_updated > ? ORDER BY pk", ps -> {
-                ps.setString(1, type);
-                ps.setLong(2, since);
-            }, rs -> {
-                long pk = rs.getLong(1);
-                if (open[2] == 0) {
-                    open[0] = pk;
-                }
-                open[1] = pk;
-                if (++open[2] == size[0]) {
-                    sink.range(new KeyRange(open[0], open[1], open[2]));
-                    open[2] = 0;
-                    size[0] = sizes.getAsInt();
-                }
-            });
+            stream("SELECT pk FROM resource WHERE res_type = ? AND last_updated > ? AND pk > ? ORDER BY pk LIMIT ?",
+                    ps -> {
+                        ps.setString(1, type);
+                        ps.setLong(2, since);
+                        ps.setLong(3, after);
+                        ps.setLong(4, maxRows);
+                    }, rs -> {
+                        long pk = rs.getLong(1);
+                        if (open[2] == 0) {
+                            open[0] = pk;
+                        }
+                        open[1] = pk;
+                        open[3]++;
+                        if (++open[2] == size[0]) {
+                            sink.range(new KeyRange(open[0], open[1], open[2]));
+                            open[2] = 0;
+                            size[0] = sizes.getAsInt();
+                        }
+                    });
             if (open[2] > 0) {
                 sink.range(new KeyRange(open[0], open[1], open[2]));
             }
-            return;
+            return open[3];
         }
         // The range's last key is found by OFFSET from its first: the database steps through the
         // index itself, three times faster than feeding the keys to count(*), min and max.
-        String after = "SELECT pk FROM resource WHERE res_type = ? AND pk > ? ORDER BY pk LIMIT 1 OFFSET ?";
+        String next = "SELECT pk FROM resource WHERE res_type = ? AND pk > ? ORDER BY pk LIMIT 1 OFFSET ?";
         String rest = "SELECT count(*), max(pk) FROM resource WHERE res_type = ? AND pk >= ?";
-        long from = Long.MIN_VALUE;
-        while (true) {
-            Long lo = key(after, type, from, 0);
+        long from = after;
+        long planned = 0;
+        while (planned < maxRows) {
+            Long lo = key(next, type, from, 0);
             if (lo == null) {
-                return;
+                break;
             }
             int size = Math.max(1, sizes.getAsInt());
-            Long hi = key(after, type, lo - 1, size - 1);
+            Long hi = key(next, type, lo - 1, size - 1);
             if (hi == null) {
                 long[] tail = {0, 0};
                 stream(rest, ps -> {
@@ -200,11 +208,13 @@ public final class SnapshotReader {
                     tail[1] = rs.getLong(2);
                 });
                 sink.range(new KeyRange(lo, tail[1], tail[0]));
-                return;
+                return planned + tail[0];
             }
             sink.range(new KeyRange(lo, hi, size));
+            planned += size;
             from = hi;
         }
+        return planned;
     }
 
     /** The key {@code offset} places after the first key of {@code type} above {@code above}, or null. */

@@ -2,7 +2,10 @@ package org.bulkfhir.store.export;
 
 /** What an export task does. */
 public enum TaskKind {
-    /** Splits the job into the tasks below. */
+    /**
+     * Splits the job into the tasks below. At system level in parts: a plan task that stopped
+     * early adds one that goes on from {@code res_type} after {@code lo_pk} ({@link NewTask#planFrom}).
+     */
     PLAN,
     /** One resource type, primary keys {@code lo_pk..hi_pk} (system level). */
     RANGE,
