@@ -34,6 +34,12 @@ class BenchCommandTest {
         // The system export once more with the server alone: the same resources, set against the ceilings too.
         assertThat(f.path("systemAlone.resources").asLong()).isEqualTo(loaded);
         assertThat(f.has("systemAlone.exportOfFileCopy")).isTrue();
+        // ... twice more without a download; the median of the three runs is set against the file copy.
+        assertThat(f.path("systemAlone.serverJobSecondsOfEachRun").asText().split(" ")).hasSize(4);
+        assertThat(f.path("systemAlone.serverJobSecondsMedian").asDouble()).isPositive();
+        assertThat(f.has("systemAlone.medianExportOfFileCopy")).isTrue();
+        // A full system export, not downloaded, warms the server up before the measured runs.
+        assertThat(f.path("warmUpFull.serverJobSeconds").asDouble()).isPositive();
         // Every 10th of 20 patients, each exported with its own Patient resource.
         assertThat(f.path("group.cohortPatients").asInt()).isEqualTo(2);
         assertThat(f.path("patient.resources").asLong()).isPositive().isLessThanOrEqualTo(loaded);

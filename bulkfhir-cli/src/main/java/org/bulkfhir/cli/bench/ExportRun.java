@@ -14,6 +14,9 @@ import org.bulkfhir.client.ExportJob;
 import org.bulkfhir.client.ExportRunner;
 import org.bulkfhir.client.export.ExportLevel;
 import org.bulkfhir.client.export.ExportListener;
+import org.bulkfhir.client.export.ExportParameters;
+import org.bulkfhir.client.export.KickOff;
+import org.bulkfhir.client.export.StatusPoller;
 import org.bulkfhir.client.http.Http;
 import org.bulkfhir.client.http.Pacing;
 import org.bulkfhir.client.manifest.Manifest;
@@ -134,9 +137,27 @@ public final class ExportRun {
                 files, biggest, heapPeak(), summary);
     }
 
+    /**
+     * Runs {@code spec} on the server without downloading anything: kick-off, poll until the
+     * manifest is complete, then release the files. Returns the job's id, for its server times.
+     */
+    public String runWithoutDownload(Spec spec) throws IOException, InterruptedException {
+        ExportParameters params = new ExportParameters();
+        params.types.addAll(spec.types());
+        params.typeFilters.addAll(spec.typeFilters());
+        params.allowPartialManifests = spec.allowPartialManifests();
+        URI statusUrl = new KickOff(http, Pacing.defaults()).start(server, spec.level(), params).statusUrl();
+        StatusPoller poller = new StatusPoller(http, Pacing.defaults(), ExportListener.NONE);
+        poller.await(statusUrl, (page, from, complete) -> {
+        });
+        poller.delete(statusUrl);
+        String p = statusUrl.getPath();
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+
     /** Tells the server the files are no longer needed (the client would have done so itself). */
     public void release(Result r) {
-        new org.bulkfhir.client.export.StatusPoller(http, Pacing.defaults(), ExportListener.NONE).delete(r.statusUrl());
+        new StatusPoller(http, Pacing.defaults(), ExportListener.NONE).delete(r.statusUrl());
     }
 
     private static void resetHeapPeaks() {
