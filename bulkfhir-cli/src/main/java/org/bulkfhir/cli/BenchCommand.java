@@ -353,10 +353,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The small warm-up leaves the server compiling: during the third export the JIT still took
-     * 9.5% of the machine (2 cores, 1,000 patients), so the measured runs were of a server half
-     * warmed up. One system export of everything, files released without being downloaded,
-     * exercises every type's path first; its job time is reported, and left out of the fractions.
+     * The small warm-up leaves the server compiling: during the server-alone job the JIT still
+     * took 9.5% of the machine (2 cores, 1,000 patients; 6-9% after this warm-up), and that job
+     * took 0.37-0.54 s over three bench runs, 0.33-0.43 s over seven with it. One system export
+     * of everything, files released without being downloaded, exercises every type's path first;
+     * its job time is reported, and left out of the fractions.
      */
     private void warmUpFully(ExportRun exporter, JobTimes times) throws Exception {
         report.heading("Warm-up, not a measured run: " + WARM_UP_FULL + " (system, every type, files not downloaded)");
