@@ -94,10 +94,10 @@ final class ExportPlanner {
      * The first plan task stops after the first two (small) ranges, and hands the rest to a
      * plan task of its own, claimed before any range; each such part plans sixteen times the
      * rows of the one before it. So a worker starts exporting within milliseconds while the
-     * other plans, instead of waiting for the whole plan (29 ms of a 330 ms export of 1,000
-     * patients here, and it grows with the store). A part is one task: run again after a
-     * failure, it plans the same ranges, and its ranges and its successor commit together.
-     * Returns true when a further part was added.
+     * other plans, instead of waiting for the whole plan, which grows with the store (29 ms of a
+     * 330 ms export of 1,000 patients on two cores; at 10,000 patients the job went from 3.5 s to
+     * 3.1-3.2 s). A part is one task: run again after a failure, it plans the same ranges, and
+     * its ranges and its successor commit together. Returns true when a further part was added.
      */
     private boolean planRanges(JobRow job, JobTypes types, Claim claim, TaskRow task, List<NewTask> tasks,
                                long[] planned) throws IOException {
@@ -128,7 +128,8 @@ final class ExportPlanner {
                 claim.check();
             });
             if (planned[0] >= budget) {
-                tasks.add(0, NewTask.planFrom(type, last[0], ramp.size(), budget * PART_GROWTH));
+                long next = budget > Long.MAX_VALUE / PART_GROWTH ? Long.MAX_VALUE : budget * PART_GROWTH;
+                tasks.add(0, NewTask.planFrom(type, last[0], ramp.size(), next));
                 return true;
             }
         }

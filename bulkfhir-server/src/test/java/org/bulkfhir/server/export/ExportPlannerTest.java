@@ -10,9 +10,8 @@ import java.sql.ResultSet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.IntFunction;
 import org.bulkfhir.store.JdbcResourceStore;
 import org.bulkfhir.store.export.JobRow;
 import org.bulkfhir.store.export.JobStatus;
@@ -140,7 +139,7 @@ class ExportPlannerTest {
         assertThat(covered).isEqualTo(keys);
     }
 
-    private void write(int n, java.util.function.IntFunction<String> typeOf) {
+    private void write(int n, IntFunction<String> typeOf) {
         ResourcePreparer preparer = new ResourcePreparer();
         List<Write> writes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -150,26 +149,26 @@ class ExportPlannerTest {
     }
 
     private static byte[] body(String type, int i, String status) {
-        String subject = type.equals("Condition") ? "" : ",\"status\":\"" + status + "\",\"code\":{\"text\":\"x\"}";
-        return ("{\"resourceType\":\"" + type + "\",\"id\":\"r" + i + "\"" + subject
-                + (type.equals("Condition") ? ",\"subject\":{\"reference\":\"Patient/p\"}" : "") + "}")
+        String required = type.equals("Condition") ? ",\"subject\":{\"reference\":\"Patient/p\"}"
+                : ",\"status\":\"" + status + "\",\"code\":{\"text\":\"x\"}";
+        return ("{\"resourceType\":\"" + type + "\",\"id\":\"r" + i + "\"" + required + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The keys of {@code type}'s rows (every version), or of those updated after {@code since}. */
     private List<Long> keys(String type, Long since) throws Exception {
-        Map<Long, Long> keys = new LinkedHashMap<>();
+        List<Long> keys = new ArrayList<>();
         try (Connection c = store.database().connection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT pk FROM resource WHERE res_type = ? AND last_updated > ? ORDER BY pk")) {
             ps.setString(1, type);
             ps.setLong(2, since == null ? Long.MIN_VALUE : since);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.put(rs.getLong(1), rs.getLong(1));
+                    keys.add(rs.getLong(1));
                 }
             }
         }
-        return new ArrayList<>(keys.keySet());
+        return keys;
     }
 
     private JobRow job(Long since, String types) {
