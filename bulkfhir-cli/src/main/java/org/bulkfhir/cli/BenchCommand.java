@@ -377,10 +377,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     private void repeatAlone(ExportRun exporter, JobTimes times, ExportRun.Result first) throws Exception {
         List<Double> seconds = new ArrayList<>();
-        double firstSeconds = report.number(SYSTEM_ALONE + ".serverJobSeconds");
-        if (firstSeconds > 0) {
-            seconds.add(firstSeconds);
-        }
+        times.of(first.jobId()).ifPresent(t -> seconds.add(t.seconds()));
         for (int i = 1; i < SYSTEM_ALONE_RUNS; i++) {
             times.of(exporter.runWithoutDownload(first.spec())).ifPresent(t -> seconds.add(t.seconds()));
         }

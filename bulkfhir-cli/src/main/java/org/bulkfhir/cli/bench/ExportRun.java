@@ -50,8 +50,7 @@ public final class ExportRun {
                          long resources, long bytes, int files, ManifestFile biggest, long clientPeakHeap,
                          ExportSummary summary) {
         public String jobId() {
-            String p = statusUrl.getPath();
-            return p.substring(p.lastIndexOf('/') + 1);
+            return jobIdOf(statusUrl);
         }
 
         /** Download rate once the manifest was complete: what {@code --parallel} buys. */
@@ -82,9 +81,7 @@ public final class ExportRun {
         ExportJob job = new ExportJob();
         job.server = server;
         job.level = spec.level();
-        job.params.types.addAll(spec.types());
-        job.params.typeFilters.addAll(spec.typeFilters());
-        job.params.allowPartialManifests = spec.allowPartialManifests();
+        ask(job.params, spec);
         job.out = out;
         job.parallel = parallel;
         job.cleanup = false;
@@ -143,14 +140,24 @@ public final class ExportRun {
      */
     public String runWithoutDownload(Spec spec) throws IOException, InterruptedException {
         ExportParameters params = new ExportParameters();
-        params.types.addAll(spec.types());
-        params.typeFilters.addAll(spec.typeFilters());
-        params.allowPartialManifests = spec.allowPartialManifests();
+        ask(params, spec);
         URI statusUrl = new KickOff(http, Pacing.defaults()).start(server, spec.level(), params).statusUrl();
         StatusPoller poller = new StatusPoller(http, Pacing.defaults(), ExportListener.NONE);
         poller.await(statusUrl, (page, from, complete) -> {
         });
         poller.delete(statusUrl);
+        return jobIdOf(statusUrl);
+    }
+
+    /** The kick-off parameters {@code spec} asks for. */
+    private static void ask(ExportParameters params, Spec spec) {
+        params.types.addAll(spec.types());
+        params.typeFilters.addAll(spec.typeFilters());
+        params.allowPartialManifests = spec.allowPartialManifests();
+    }
+
+    /** The job id: the last segment of its status URL. */
+    private static String jobIdOf(URI statusUrl) {
         String p = statusUrl.getPath();
         return p.substring(p.lastIndexOf('/') + 1);
     }
